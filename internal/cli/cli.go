@@ -1,0 +1,115 @@
+// Package cli is podlint's command line: flags, subcommands and exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0 // nothing at or above the fail level
+	ExitFindings = 1 // findings at or above the fail level
+	ExitError    = 2 // podlint could not do its job
+)
+
+// Version is set at release time with -ldflags "-X github.com/podlint/podlint/internal/cli.Version=...".
+var Version = ""
+
+// version reports the stamped version, else the module version `go install` recorded, else "dev".
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Env is what a command may touch of the outside world.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment (NO_COLOR); tests replace it.
+	Getenv func(string) string
+	// IsTerminal reports whether stdout is a terminal, for --color auto.
+	IsTerminal func() bool
+}
+
+// Main runs podlint with args (without the program name) and returns the exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv, IsTerminal: func() bool { return isTerminal(stdout) }}
+	return Run(ctx, env, args)
+}
+
+// Run dispatches to a subcommand; a bare list of paths means lint.
+func Run(ctx context.Context, env *Env, args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "lint":
+			return runLint(ctx, env, args[1:])
+		case "version":
+			fmt.Fprintf(env.Stdout, "podlint %s\n", version())
+			return ExitOK
+		case "help":
+			fmt.Fprint(env.Stdout, usage)
+			return ExitOK
+		}
+	}
+	return runLint(ctx, env, args)
+}
+
+const usage = `podlint lints Kubernetes pod manifests: YAML and JSON, Pods and the pod templates of workloads.
+
+Usage:
+  podlint [flags] PATH...        lint files and folders ("-" reads standard input)
+  podlint lint [flags] PATH...   the same
+  podlint version                print the version
+
+Folders are searched recursively for .yaml, .yml and .json files.
+
+Exit codes: 0 nothing at or above --fail-level, 1 findings at or above it, 2 podlint could not run.
+
+Flags:
+`
+
+// errUsage marks errors that are the user's invocation, not their files.
+var errUsage = errors.New("usage")
+
+// parseInterspersed parses flags that may come before, between or after the positional arguments,
+// as users expect from a linter (podlint dir/ --format json).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+
+func (s *stringList) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}

@@ -1,0 +1,206 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/podlint/podlint/internal/manifest"
+)
+
+// Issue is what a check reports about one document: a rule hit at a document path. lint turns it into
+// a Finding by resolving the path to a line and column.
+type Issue struct {
+	Rule     string
+	Severity Severity
+	Message  string
+	Path     manifest.Path
+	// AtKey places the finding on the key of the map entry at Path rather than on its value (for
+	// unknown fields, where the key is the mistake).
+	AtKey bool
+}
+
+// Checker inspects one document. Implementations must be safe for use from several goroutines.
+type Checker interface {
+	Check(ctx context.Context, doc *manifest.Document) ([]Issue, error)
+}
+
+// CheckerFunc adapts a function to the Checker interface.
+type CheckerFunc func(ctx context.Context, doc *manifest.Document) ([]Issue, error)
+
+// Check calls f.
+func (f CheckerFunc) Check(ctx context.Context, doc *manifest.Document) ([]Issue, error) {
+	return f(ctx, doc)
+}
+
+// Options configure a run.
+type Options struct {
+	// Workers is how many files are checked at once; 0 means one per CPU.
+	Workers int
+	// Checkers run on every object, in order.
+	Checkers []Checker
+	// Stdin is read when "-" is among the paths.
+	Stdin io.Reader
+	// Skip excludes paths found while walking folders.
+	Skip func(path string) bool
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Findings []Finding
+	Summary  Summary
+}
+
+// Run lints the files and folders in paths. It returns an error only when podlint could not do its
+// job (a path that does not exist, a failing check); everything wrong with the files is a finding.
+func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
+	files, err := manifest.Expand(paths, opts.Skip)
+	if err != nil {
+		return nil, err
+	}
+	var stdin []byte
+	for _, f := range files {
+		if f == manifest.Stdin {
+			if opts.Stdin == nil {
+				return nil, fmt.Errorf("no standard input to read")
+			}
+			if stdin, err = io.ReadAll(io.LimitReader(opts.Stdin, manifest.MaxFileSize+1)); err != nil {
+				return nil, fmt.Errorf("read standard input: %w", err)
+			}
+		}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	if workers > len(files) {
+		workers = len(files)
+	}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	results := make([]fileResult, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = checkFile(ctx, files[i], stdin, opts.Checkers)
+				if results[i].err != nil {
+					cancel()
+				}
+			}
+		}()
+	}
+feed:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+
+	res := &Result{}
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+	}
+	if err := parent.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		res.Summary.Files++
+		res.Summary.Objects += r.objects
+		for _, f := range r.findings {
+			res.Summary.Count(f)
+		}
+		res.Findings = append(res.Findings, r.findings...)
+	}
+	Sort(res.Findings)
+	return res, nil
+}
+
+type fileResult struct {
+	findings []Finding
+	objects  int
+	err      error
+}
+
+// checkFile loads one file and checks each of its objects. The file's documents are dropped when it
+// returns: only findings outlive it.
+func checkFile(ctx context.Context, name string, stdin []byte, checkers []Checker) fileResult {
+	var data []byte
+	var err error
+	if name == manifest.Stdin {
+		data = stdin
+	} else {
+		data, err = manifest.ReadFile(name)
+	}
+	if err != nil {
+		return fileResult{findings: []Finding{{Rule: manifest.RuleUnreadableFile, Severity: Error, File: name,
+			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
+	}
+	f := manifest.Load(name, data)
+	r := fileResult{objects: len(f.Documents)}
+	for _, p := range f.Problems {
+		r.findings = append(r.findings, problemFinding(f, p))
+	}
+	for _, doc := range f.Documents {
+		for _, c := range checkers {
+			issues, err := c.Check(ctx, doc)
+			if err != nil {
+				return fileResult{err: fmt.Errorf("%s: %s: %w", name, doc.Object, err)}
+			}
+			for _, is := range issues {
+				r.findings = append(r.findings, issueFinding(f, doc, is))
+			}
+		}
+	}
+	return r
+}
+
+// problemSeverity is the severity of each loader problem.
+var problemSeverity = map[string]Severity{
+	manifest.RuleParseError:     Error,
+	manifest.RuleDuplicateKey:   Error,
+	manifest.RuleMissingKind:    Error,
+	manifest.RuleUnreadableFile: Error,
+}
+
+func problemFinding(f *manifest.File, p manifest.Problem) Finding {
+	sev, ok := problemSeverity[p.Rule]
+	if !ok {
+		sev = Error
+	}
+	return Finding{Rule: p.Rule, Severity: sev, Message: p.Message, File: f.Name,
+		Line: p.Pos.Line, Column: p.Pos.Column, EndLine: p.Pos.EndLine, EndColumn: p.Pos.EndColumn,
+		Object: p.Object, Path: p.Path.Pointer(), Source: sourceLine(f, p.Pos.Line)}
+}
+
+func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
+	var pos manifest.Position
+	if is.AtKey {
+		pos = doc.KeyPosition(is.Path)
+	} else {
+		pos = doc.Position(is.Path)
+	}
+	return Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
+		Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn,
+		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line)}
+}
+
+func sourceLine(f *manifest.File, line int) string {
+	if line < 1 || line > len(f.Lines) {
+		return ""
+	}
+	return f.Lines[line-1]
+}

@@ -1,0 +1,362 @@
+package manifest
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// The decoder turns a yaml.v3 node tree into the value kubectl would see. kubectl (through
+// sigs.k8s.io/yaml) resolves plain scalars with YAML 1.1 rules, so `yes`, `on` and `off` are booleans
+// and `0777` is an octal number; yaml.v3 would read them as YAML 1.2. Resolving here, from the one node
+// tree that also gives positions, parses each document once. decode_test.go checks the result against
+// sigs.k8s.io/yaml itself.
+type decoder struct {
+	lines    []string
+	problems []Problem
+	// budget bounds the values an alias may expand to, so that a billion-laughs document is refused
+	// after a few thousand steps instead of eating memory.
+	budget  int
+	aliases int
+	failed  bool
+}
+
+// maxExpansion is how many values one document may decode to through aliases beyond its own nodes.
+const maxExpansion = 100000
+
+func (d *decoder) problem(rule string, n *yaml.Node, format string, args ...any) {
+	d.problems = append(d.problems, Problem{Rule: rule, Pos: d.posOf(n), Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) posOf(n *yaml.Node) Position {
+	p := startOf(n)
+	if n.Kind == yaml.ScalarNode {
+		p.EndLine, p.EndColumn = scalarEnd(n, d.lines)
+	}
+	return p
+}
+
+// decode converts n; ok is false when the document cannot be decoded at all (kubectl would refuse it).
+func (d *decoder) decode(n *yaml.Node, path Path) (v any, ok bool) {
+	if d.budget == 0 {
+		d.budget = maxExpansion
+	}
+	v = d.value(n, false)
+	return v, !d.failed
+}
+
+func (d *decoder) fail(rule string, n *yaml.Node, format string, args ...any) {
+	if !d.failed {
+		d.problem(rule, n, format, args...)
+	}
+	d.failed = true
+}
+
+func (d *decoder) value(n *yaml.Node, viaAlias bool) any {
+	if d.failed {
+		return nil
+	}
+	if viaAlias {
+		d.budget--
+		if d.budget < 0 {
+			d.fail(RuleParseError, n, "aliases expand to more than %d values: refusing a YAML alias bomb", maxExpansion)
+			return nil
+		}
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil
+		}
+		return d.value(n.Content[0], viaAlias)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			d.fail(RuleParseError, n, "unknown anchor %q", n.Value)
+			return nil
+		}
+		d.aliases++
+		if d.aliases > maxExpansion {
+			d.fail(RuleParseError, n, "more than %d aliases: refusing a YAML alias bomb", maxExpansion)
+			return nil
+		}
+		return d.value(n.Alias, true)
+	case yaml.ScalarNode:
+		return d.scalar(n)
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			out[i] = d.value(c, viaAlias)
+		}
+		return out
+	case yaml.MappingNode:
+		return d.mapping(n, viaAlias)
+	}
+	d.fail(RuleParseError, n, "unsupported YAML node")
+	return nil
+}
+
+func (d *decoder) mapping(n *yaml.Node, viaAlias bool) map[string]any {
+	out := make(map[string]any, len(n.Content)/2)
+	var seen map[string]*yaml.Node
+	if !viaAlias {
+		seen = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if isMergeKey(k) {
+			d.merge(v, out, viaAlias)
+			continue
+		}
+		key, ok := d.key(k)
+		if !ok {
+			return out
+		}
+		if seen != nil {
+			if first, dup := seen[key]; dup {
+				d.problems = append(d.problems, Problem{Rule: RuleDuplicateKey, Pos: d.posOf(k),
+					Message: fmt.Sprintf("duplicate key %q (first at line %d): only this last value counts", key, first.Line)})
+			} else {
+				seen[key] = k
+			}
+		}
+		out[key] = d.value(v, viaAlias)
+	}
+	return out
+}
+
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "tag:yaml.org,2002:merge")
+}
+
+// merge applies a `<<` merge key the way YAML 1.1 decoders do: keys come from the merged mappings,
+// earlier mappings of a list win over later ones, and keys written after the merge win over both.
+func (d *decoder) merge(v *yaml.Node, out map[string]any, viaAlias bool) {
+	asMap := func(n *yaml.Node) (*yaml.Node, bool) {
+		via := viaAlias
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n, via = n.Alias, true
+		}
+		if n.Kind != yaml.MappingNode {
+			d.fail(RuleParseError, n, "a merge key (<<) needs a mapping or a list of mappings")
+			return nil, via
+		}
+		return n, via
+	}
+	var sources []*yaml.Node
+	var vias []bool
+	if v.Kind == yaml.SequenceNode {
+		for i := len(v.Content) - 1; i >= 0; i-- {
+			m, via := asMap(v.Content[i])
+			if m == nil {
+				return
+			}
+			sources, vias = append(sources, m), append(vias, via)
+		}
+	} else {
+		m, via := asMap(v)
+		if m == nil {
+			return
+		}
+		sources, vias = append(sources, m), append(vias, via)
+	}
+	for i, m := range sources {
+		for k, val := range d.mapping(m, vias[i]) {
+			out[k] = val
+		}
+	}
+}
+
+// key converts a mapping key the way sigs.k8s.io/yaml does: JSON needs string keys.
+func (d *decoder) key(k *yaml.Node) (string, bool) {
+	if k.Kind == yaml.AliasNode && k.Alias != nil {
+		k = k.Alias
+	}
+	if k.Kind != yaml.ScalarNode {
+		d.fail(RuleParseError, k, "a mapping key must be a string, not a %s", kindName(k))
+		return "", false
+	}
+	switch v := d.scalar(k).(type) {
+	case string:
+		return v, true
+	case bool:
+		return strconv.FormatBool(v), true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 32), true
+	case nil:
+		d.fail(RuleParseError, k, "a mapping key must be a string, not null")
+	default:
+		d.fail(RuleParseError, k, "unsupported mapping key %q", k.Value)
+	}
+	return "", false
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	}
+	return "scalar"
+}
+
+const (
+	tagStr       = "!!str"
+	tagBinary    = "!!binary"
+	tagNull      = "!!null"
+	tagBool      = "!!bool"
+	tagInt       = "!!int"
+	tagFloat     = "!!float"
+	tagTimestamp = "!!timestamp"
+)
+
+func (d *decoder) scalar(n *yaml.Node) any {
+	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
+	explicit := n.Style&yaml.TaggedStyle != 0
+	tag := ""
+	if explicit {
+		tag = shortTag(n.Tag)
+	}
+	if quoted && !explicit {
+		return n.Value
+	}
+	switch tag {
+	case "", tagStr, tagNull, tagBool, tagInt, tagFloat, tagTimestamp:
+	case tagBinary:
+		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(n.Value), ""))
+		if err != nil {
+			d.fail(RuleParseError, n, "!!binary value is not valid base64")
+			return nil
+		}
+		return string(b)
+	default:
+		return n.Value // a custom tag: kubectl keeps the text
+	}
+	if tag == tagStr {
+		return n.Value
+	}
+	rtag, v := resolve11(n.Value)
+	if tag != "" && rtag != tag && !(tag == tagFloat && rtag == tagInt) {
+		d.fail(RuleParseError, n, "cannot decode %s %q as a %s", rtag, n.Value, tag)
+		return nil
+	}
+	if tag == tagFloat {
+		if i, ok := v.(int64); ok {
+			v = float64(i)
+		}
+	}
+	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		d.fail(RuleParseError, n, "%s is not a number JSON can hold, and kubectl refuses it; quote it if it is a string", n.Value)
+		return nil
+	}
+	if u, ok := v.(uint64); ok {
+		return float64(u)
+	}
+	return v
+}
+
+func shortTag(t string) string {
+	if strings.HasPrefix(t, "tag:yaml.org,2002:") {
+		return "!!" + t[len("tag:yaml.org,2002:"):]
+	}
+	return t
+}
+
+var yaml11Words = map[string]any{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true,
+	"true": true, "True": true, "TRUE": true, "on": true, "On": true, "ON": true,
+	"n": false, "N": false, "no": false, "No": false, "NO": false,
+	"false": false, "False": false, "FALSE": false, "off": false, "Off": false, "OFF": false,
+	"": nil, "~": nil, "null": nil, "Null": nil, "NULL": nil,
+	".nan": math.NaN(), ".NaN": math.NaN(), ".NAN": math.NaN(),
+	".inf": math.Inf(1), ".Inf": math.Inf(1), ".INF": math.Inf(1),
+	"+.inf": math.Inf(1), "+.Inf": math.Inf(1), "+.INF": math.Inf(1),
+	"-.inf": math.Inf(-1), "-.Inf": math.Inf(-1), "-.INF": math.Inf(-1),
+}
+
+var yaml11Float = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// resolve11 resolves a plain scalar with the YAML 1.1 rules of the decoder behind sigs.k8s.io/yaml.
+// Timestamps stay strings, as they do there when decoding into an untyped value.
+func resolve11(s string) (tag string, v any) {
+	if w, ok := yaml11Words[s]; ok {
+		switch w.(type) {
+		case bool:
+			return tagBool, w
+		case nil:
+			return tagNull, nil
+		default:
+			return tagFloat, w
+		}
+	}
+	if s == "" {
+		return tagStr, s
+	}
+	switch c := s[0]; {
+	case c == '.':
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return tagFloat, f
+		}
+	case c == '+' || c == '-' || (c >= '0' && c <= '9'):
+		if looksLikeTimestamp(s) {
+			return tagTimestamp, s
+		}
+		plain := strings.ReplaceAll(s, "_", "")
+		if i, err := strconv.ParseInt(plain, 0, 64); err == nil {
+			return tagInt, i
+		}
+		if u, err := strconv.ParseUint(plain, 0, 64); err == nil {
+			return tagInt, u
+		}
+		if yaml11Float.MatchString(plain) {
+			if f, err := strconv.ParseFloat(plain, 64); err == nil {
+				return tagFloat, f
+			}
+		}
+		if strings.HasPrefix(plain, "0b") {
+			if i, err := strconv.ParseInt(plain[2:], 2, 64); err == nil {
+				return tagInt, i
+			}
+			if u, err := strconv.ParseUint(plain[2:], 2, 64); err == nil {
+				return tagInt, u
+			}
+		} else if strings.HasPrefix(plain, "-0b") {
+			if i, err := strconv.ParseInt("-"+plain[3:], 2, 64); err == nil {
+				return tagInt, i
+			}
+		}
+	}
+	return tagStr, s
+}
+
+var timestampFormats = []string{
+	"2006-1-2T15:4:5.999999999Z07:00",
+	"2006-1-2t15:4:5.999999999Z07:00",
+	"2006-1-2 15:4:5.999999999",
+	"2006-1-2",
+}
+
+// looksLikeTimestamp mirrors the YAML 1.1 timestamp check: four digits, a dash, then a date.
+func looksLikeTimestamp(s string) bool {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i != 4 || i == len(s) || s[i] != '-' {
+		return false
+	}
+	for _, f := range timestampFormats {
+		if _, err := time.Parse(f, s); err == nil {
+			return true
+		}
+	}
+	return false
+}

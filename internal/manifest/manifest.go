@@ -1,0 +1,344 @@
+// Package manifest loads Kubernetes manifests: it splits YAML and JSON streams into objects, decodes
+// their values the way kubectl does, keeps a position for every value, and finds the pods inside.
+package manifest
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// MaxFileSize is the largest file podlint reads; manifests are small, and a huge file is a mistake.
+const MaxFileSize = 8 << 20
+
+// Rule ids of the problems the loader itself reports.
+const (
+	RuleParseError     = "parse-error"
+	RuleDuplicateKey   = "duplicate-key"
+	RuleMissingKind    = "missing-kind"
+	RuleUnreadableFile = "unreadable-file"
+)
+
+// Problem is a defect in the input itself, found while loading it.
+type Problem struct {
+	Rule    string
+	Message string
+	Pos     Position
+	// Object is the object the problem belongs to, when it is known.
+	Object Object
+	// Path is the document path of the offending value, when there is one.
+	Path Path
+}
+
+// Object identifies a Kubernetes object.
+type Object struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+// String renders the object the way kubectl names it: Kind/namespace/name.
+func (o Object) String() string {
+	s := o.Kind
+	if o.Namespace != "" {
+		s += "/" + o.Namespace
+	}
+	if o.Name != "" {
+		s += "/" + o.Name
+	}
+	return s
+}
+
+// Pod locates one pod inside a document: a Pod itself or the pod template of a workload.
+type Pod struct {
+	// Spec is the path of the pod spec (["spec"] for a Pod).
+	Spec Path
+	// Metadata is the path of the pod's metadata (["metadata"] for a Pod).
+	Metadata Path
+}
+
+// Document is one Kubernetes object from a file; items of a List are documents of their own.
+type Document struct {
+	// File is the name of the file as the user gave it ("-" for standard input).
+	File string
+	// Index counts the YAML documents of the file from 0; List items share their List's index.
+	Index int
+	// Item is the position of the object inside its List, or -1.
+	Item int
+	// Object is the object's apiVersion, kind, namespace and name.
+	Object Object
+	// Value is the object decoded exactly as kubectl decodes it (map[string]any, []any, string,
+	// bool, int64, float64, nil).
+	Value map[string]any
+	// Pods are the pods the object defines; empty for kinds that carry none.
+	Pods []Pod
+
+	node *yaml.Node // the object's mapping node, for positions
+	// lines of the file, shared by all its documents, for end columns
+	lines []string
+}
+
+// File is everything loaded from one source.
+type File struct {
+	Name string
+	// Lines holds the file's text split into lines (without line breaks), for code frames and
+	// comment directives.
+	Lines     []string
+	Documents []*Document
+	Problems  []Problem
+	// YAMLDocuments counts the YAML documents of the stream that were not empty.
+	YAMLDocuments int
+}
+
+// Load reads one source. It never fails: whatever is wrong with the input is a Problem of the file.
+func Load(name string, data []byte) *File {
+	f := &File{Name: name}
+	if len(data) > MaxFileSize {
+		f.Problems = append(f.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: 1, Column: 1},
+			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a manifest", len(data), MaxFileSize)})
+		return f
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line, col := offsetPosition(data, i)
+		f.Problems = append(f.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: line, Column: col},
+			Message: "file is binary, not YAML or JSON text (it contains a NUL byte)"})
+		return f
+	}
+	if !utf8.Valid(data) {
+		line, col := offsetPosition(data, invalidUTF8Offset(data))
+		f.Problems = append(f.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: line, Column: col},
+			Message: "file is not UTF-8 text"})
+		return f
+	}
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	text := string(data)
+	f.Lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	for _, c := range splitDocuments(f.Lines) {
+		f.loadChunk(c)
+	}
+	return f
+}
+
+func offsetPosition(data []byte, off int) (line, col int) {
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	return line, 1 + utf8.RuneCount(data[start:off])
+}
+
+func invalidUTF8Offset(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+// chunk is the text between two "---" separator lines.
+type chunk struct {
+	text      string
+	firstLine int // 1-based line of the chunk's first line in the file
+}
+
+// splitDocuments cuts a stream at separator lines the way kubectl's YAML reader does: a line that
+// starts with "---" followed only by blanks or a comment. Lines such as "--- |" stay inside the chunk
+// and the YAML parser handles them.
+func splitDocuments(lines []string) []chunk {
+	var chunks []chunk
+	start := 0
+	for i, l := range lines {
+		if isSeparator(l) {
+			if i > start {
+				chunks = append(chunks, chunk{text: strings.Join(lines[start:i], "\n"), firstLine: start + 1})
+			}
+			start = i + 1
+		}
+	}
+	if start < len(lines) {
+		chunks = append(chunks, chunk{text: strings.Join(lines[start:], "\n"), firstLine: start + 1})
+	}
+	return chunks
+}
+
+func isSeparator(l string) bool {
+	if !strings.HasPrefix(l, "---") {
+		return false
+	}
+	rest := strings.TrimSpace(l[3:])
+	return rest == "" || rest[0] == '#'
+}
+
+func (f *File) loadChunk(c chunk) {
+	if strings.TrimSpace(c.text) == "" {
+		return
+	}
+	dec := yaml.NewDecoder(strings.NewReader(c.text))
+	for {
+		var root yaml.Node
+		err := dec.Decode(&root)
+		if err != nil {
+			if err.Error() == "EOF" {
+				return
+			}
+			f.Problems = append(f.Problems, parseProblem(err, c, f.Lines))
+			return
+		}
+		shiftLines(&root, c.firstLine-1)
+		f.addDocument(&root)
+	}
+}
+
+func shiftLines(n *yaml.Node, by int) {
+	if by == 0 || n == nil {
+		return
+	}
+	var walk func(*yaml.Node)
+	seen := map[*yaml.Node]bool{}
+	walk = func(n *yaml.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		n.Line += by
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+}
+
+// addDocument decodes one parsed YAML document into objects.
+func (f *File) addDocument(root *yaml.Node) {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return
+	}
+	node := root.Content[0]
+	if node.Kind == yaml.ScalarNode && node.Tag == "!!null" && node.Style&yaml.TaggedStyle == 0 {
+		return // an empty document, or one holding only comments
+	}
+	index := f.YAMLDocuments
+	f.YAMLDocuments++
+	d := &decoder{lines: f.Lines}
+	value, ok := d.decode(node, nil)
+	for _, p := range d.problems {
+		f.Problems = append(f.Problems, p)
+	}
+	if !ok {
+		return
+	}
+	obj, isMap := value.(map[string]any)
+	if !isMap {
+		f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: startOf(node),
+			Message: fmt.Sprintf("document is a %s, not a Kubernetes object", describe(value))})
+		return
+	}
+	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, node: resolveAlias(node), lines: f.Lines}
+	if !f.checkKind(doc) {
+		return
+	}
+	if isList(doc.Object) {
+		f.expandList(doc)
+		return
+	}
+	doc.Pods = findPods(doc.Object.Kind, doc.Value)
+	f.Documents = append(f.Documents, doc)
+}
+
+// checkKind fills in the object's identity and reports a document that lacks apiVersion or kind.
+func (f *File) checkKind(doc *Document) bool {
+	doc.Object = objectOf(doc.Value)
+	var missing []string
+	if doc.Object.APIVersion == "" {
+		missing = append(missing, "apiVersion")
+	}
+	if doc.Object.Kind == "" {
+		missing = append(missing, "kind")
+	}
+	if len(missing) == 0 {
+		return true
+	}
+	f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: startOf(doc.node), Object: doc.Object,
+		Message: fmt.Sprintf("document has no %s: it is not a Kubernetes object", strings.Join(missing, " or "))})
+	return false
+}
+
+func objectOf(v map[string]any) Object {
+	o := Object{APIVersion: str(v["apiVersion"]), Kind: str(v["kind"])}
+	if md, ok := v["metadata"].(map[string]any); ok {
+		o.Name = str(md["name"])
+		if o.Name == "" {
+			if g := str(md["generateName"]); g != "" {
+				o.Name = g
+			}
+		}
+		o.Namespace = str(md["namespace"])
+	}
+	return o
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// isList reports whether the object is a List (v1 List or a typed list such as PodList).
+func isList(o Object) bool {
+	return o.Kind == "List" || (strings.HasSuffix(o.Kind, "List") && o.Kind != "List")
+}
+
+func (f *File) expandList(list *Document) {
+	items, ok := list.Value["items"].([]any)
+	if !ok {
+		if list.Value["items"] != nil {
+			f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: list.Position(Path{"items"}),
+				Object: list.Object, Path: Path{"items"}, Message: fmt.Sprintf("%s items must be a list", list.Object.Kind)})
+		}
+		return
+	}
+	itemsNode := lookup(list.node, Path{"items"})
+	for i, it := range items {
+		obj, isMap := it.(map[string]any)
+		var n *yaml.Node
+		if itemsNode != nil && i < len(itemsNode.Content) {
+			n = resolveAlias(itemsNode.Content[i])
+		}
+		if !isMap || n == nil {
+			f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: list.Position(Path{"items", fmt.Sprint(i)}),
+				Object: list.Object, Message: fmt.Sprintf("item %d of the %s is a %s, not a Kubernetes object", i, list.Object.Kind, describe(it))})
+			continue
+		}
+		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, node: n, lines: f.Lines}
+		if !f.checkKind(doc) {
+			continue
+		}
+		doc.Pods = findPods(doc.Object.Kind, doc.Value)
+		f.Documents = append(f.Documents, doc)
+	}
+}
+
+func describe(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case int64, float64:
+		return "number"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "mapping"
+	}
+	return fmt.Sprintf("%T", v)
+}

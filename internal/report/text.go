@@ -1,0 +1,100 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fatih/color"
+
+	"github.com/podlint/podlint/internal/lint"
+)
+
+type palette struct {
+	err, warn, info, bold, dim, caret *color.Color
+}
+
+func newPalette(on bool) palette {
+	p := palette{
+		err:   color.New(color.FgRed, color.Bold),
+		warn:  color.New(color.FgYellow, color.Bold),
+		info:  color.New(color.FgCyan, color.Bold),
+		bold:  color.New(color.Bold),
+		dim:   color.New(color.Faint),
+		caret: color.New(color.FgGreen, color.Bold),
+	}
+	for _, c := range []*color.Color{p.err, p.warn, p.info, p.bold, p.dim, p.caret} {
+		if on {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+	}
+	return p
+}
+
+func (p palette) severity(s lint.Severity) *color.Color {
+	switch s {
+	case lint.Error:
+		return p.err
+	case lint.Warning:
+		return p.warn
+	}
+	return p.info
+}
+
+// Text writes one block per finding, `file:line:col: severity: message [rule]` and a code frame of the
+// line with a caret under the offending value, then a summary line.
+func Text(w io.Writer, r *lint.Result, opts Options) error {
+	bw := bufio.NewWriter(w)
+	p := newPalette(opts.Color)
+	for _, f := range r.Findings {
+		fmt.Fprintf(bw, "%s: %s: %s %s\n",
+			p.bold.Sprintf("%s:%d:%d", f.File, f.Line, f.Column),
+			p.severity(f.Severity).Sprint(f.Severity.String()),
+			f.Message,
+			p.dim.Sprintf("[%s]", f.Rule))
+		writeFrame(bw, p, f)
+	}
+	fmt.Fprintln(bw, summaryLine(r.Summary))
+	return bw.Flush()
+}
+
+// writeFrame prints the finding's source line and a caret line under the value.
+func writeFrame(w io.Writer, p palette, f lint.Finding) {
+	if f.Source == "" && f.Line <= 0 {
+		return
+	}
+	src := strings.ReplaceAll(f.Source, "\t", " ")
+	if strings.TrimSpace(src) == "" {
+		return
+	}
+	num := fmt.Sprintf("%5d", f.Line)
+	fmt.Fprintf(w, "%s %s %s\n", p.dim.Sprint(num), p.dim.Sprint("|"), src)
+	width := 1
+	if f.EndLine == f.Line && f.EndColumn > f.Column {
+		width = f.EndColumn - f.Column
+	}
+	if max := utf8.RuneCountInString(src) - f.Column + 1; width > max && max > 0 {
+		width = max
+	}
+	pad := strings.Repeat(" ", max(f.Column-1, 0))
+	fmt.Fprintf(w, "%s %s %s%s\n", strings.Repeat(" ", len(num)), p.dim.Sprint("|"), pad, p.caret.Sprint(strings.Repeat("^", width)))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func summaryLine(s lint.Summary) string {
+	parts := []string{plural(s.Errors, "error"), plural(s.Warnings, "warning")}
+	if s.Infos > 0 {
+		parts = append(parts, plural(s.Infos, "info"))
+	}
+	return fmt.Sprintf("%s in %s (%s)", strings.Join(parts, ", "), plural(s.Files, "file"), plural(s.Objects, "object"))
+}
