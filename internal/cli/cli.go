@@ -56,6 +56,10 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		switch args[0] {
 		case "lint":
 			return runLint(ctx, env, args[1:])
+		case "rules":
+			return runRules(ctx, env, args[1:])
+		case "verify":
+			return runVerify(ctx, env, args[1:])
 		case "version":
 			fmt.Fprintf(env.Stdout, "podlint %s\n", version())
 			return ExitOK
@@ -72,6 +76,8 @@ const usage = `podlint lints Kubernetes pod manifests: YAML and JSON, Pods and t
 Usage:
   podlint [flags] PATH...        lint files and folders ("-" reads standard input)
   podlint lint [flags] PATH...   the same
+  podlint rules [ID]             list the rules, or describe one (podlint rules --help)
+  podlint verify DIR...          run the Rego tests of policy folders
   podlint version                print the version
 
 Folders are searched recursively for .yaml, .yml and .json files.

@@ -20,6 +20,7 @@ type lintFlags struct {
 	failLevel string
 	color     string
 	workers   int
+	policies  stringList
 }
 
 func runLint(ctx context.Context, env *Env, args []string) int {
@@ -31,6 +32,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&fl.failLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: error, warning or info")
 	fs.StringVar(&fl.color, "color", "auto", "color the text output: auto, always or never (NO_COLOR is respected)")
 	fs.IntVar(&fl.workers, "j", runtime.NumCPU(), "check `N` files at once")
+	fs.Var(&fl.policies, "policy", "also apply the Rego policies in `DIR` (repeatable)")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(env.Stdout, usage)
@@ -60,7 +62,12 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, fmt.Errorf("-j must be at least 1"))
 	}
 
-	res, err := lint.Run(ctx, paths, lint.Options{Workers: fl.workers, Stdin: env.Stdin})
+	policies, err := policyChecker(ctx, fl.policies)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
+		return ExitError
+	}
+	res, err := lint.Run(ctx, paths, lint.Options{Workers: fl.workers, Stdin: env.Stdin, Checkers: []lint.Checker{policies}})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
@@ -114,4 +121,3 @@ func isTerminal(w io.Writer) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
-
