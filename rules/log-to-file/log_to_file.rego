@@ -1,0 +1,224 @@
+# METADATA
+# title: The container writes its log to a file instead of standard output
+# description: |
+#   Kubernetes collects what a container's main process writes to standard output and standard
+#   error: that is what `kubectl logs` shows, what the kubelet rotates, and what the cluster's log
+#   agents ship. A log written to a file inside the container is seen by none of them; it fills the
+#   container's disk and disappears with the container.
+#
+#   The rule reads `sh -c` scripts and reports the process the script is there to run (its last
+#   long-running command) when its output goes to a file: `> /var/log/app.log`, `>>`, `2>`, `&>`,
+#   or an `exec > file` that sends all later output there. Redirections to /dev/stdout, /dev/stderr
+#   and /proc/1/fd/1 or 2 (or /proc/self/fd/...) are fine, and so are redirections of setup steps
+#   before the main process and `| tee FILE`, which keeps a copy on standard output. In pods that
+#   run to completion (Jobs, CronJobs, restartPolicy Never or OnFailure) only redirections of
+#   standard error count, since a task's standard output is often the data it produces; ordinary
+#   init containers are setup steps and are not checked.
+#
+#   Options that point a program's log at a file (`--log-file=PATH`, `--logfile PATH`,
+#   `--log_dir=PATH` and the like) in the command or args are reported at info level, unless the
+#   value is `-` or a standard stream, or the command also has `--logtostderr` or
+#   `--alsologtostderr`. `--logdir` is left alone: TensorBoard and others read data from it.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/cluster-administration/logging/
+#     description: Logging architecture in Kubernetes
+#   - ref: https://12factor.net/logs
+#     description: Treat logs as event streams
+# custom:
+#   id: log-to-file
+#   severity: warning
+#   remediation: |
+#     Let the process write to standard output and standard error: drop the redirection, or point
+#     it at /dev/stdout or /proc/1/fd/1, or keep a copy with `| tee FILE`. For a program that only
+#     logs to a file, give it `-` or /dev/stdout as the file, or run a sidecar that tails the file to
+#     its own standard output.
+package podlint.rules.log_to_file
+
+import data.podlint.lib
+
+_runs_to_completion(pod) if pod.kind in {"Job", "CronJob"}
+
+_runs_to_completion(pod) if pod.spec.restartPolicy in {"Never", "OnFailure"}
+
+# _done_pods holds the paths of the pods that run to completion.
+_done_pods contains pod.path if {
+	some pod in lib.pods
+	_runs_to_completion(pod)
+}
+
+# _lines lists the containers whose main process podlint checks, with their command line parsed
+# and, for scripts, the index of the main command.
+_lines := [x |
+	some line in lib.command_lines
+	c := line.c
+	not c.init
+	c.field != "ephemeralContainers"
+	x := {"c": c, "cmd": line.cmd, "completes": _completes(c), "main": _main(line.cmd)}
+]
+
+_completes(c) if _done_pods[c.pod_path]
+
+_completes(c) := false if not _done_pods[c.pod_path]
+
+_main(cmd) := lib.script_main(cmd.parsed) if {
+	cmd.parsed
+} else := -1
+
+# A target that is not a file: a standard stream, another device, or a descriptor of process 1.
+_not_a_file(target) if {
+	startswith(target, "/dev/")
+	not startswith(target, "/dev/shm/")
+}
+
+_not_a_file(target) if regex.match(`^/proc/[^/]+/fd/[0-9]+$`, target)
+
+_not_a_file("")
+
+# A target that is only a variable could be anything, /dev/stdout included.
+_not_a_file(target) if regex.match(`^"?\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*|\([A-Za-z_][A-Za-z0-9_]*\))"?$`, target)
+
+# _streams(r) is the set of standard streams a redirection sends to its target.
+_streams(r) := {"stdout"} if {
+	r.op in {">", ">>", ">|"}
+	r.fd in {"", "1"}
+} else := {"stderr"} if {
+	r.op in {">", ">>", ">|"}
+	r.fd == "2"
+} else := {"stdout", "stderr"} if {
+	r.op in {"&>", "&>>"}
+} else := {"stdout", "stderr"} if {
+	r.op == ">&" # >&file, in bash: both streams, unless the target is a descriptor
+	r.fd == ""
+	not regex.match(`^([0-9]+|-)$`, r.target)
+} else := set()
+
+# _to_file(r, completes) is true for a redirection of the main output to a file. A task that runs
+# to completion may write its result to standard output, so there only standard error counts.
+_to_file(r, completes) if {
+	streams := _streams(r)
+	count(streams) > 0
+	not _not_a_file(r.target)
+	_counts(streams, completes)
+}
+
+_counts(_, false)
+
+_counts(streams, true) if "stderr" in streams
+
+# _script_targets maps the index of each scripted line in _lines to the files its main output
+# goes to.
+_script_targets[i] := targets if {
+	some i, x in _lines
+	m := x.main
+	m >= 0
+	parsed := x.cmd.parsed
+	members := lib.pipeline_members(parsed, parsed.commands[m])
+	targets := {r.target |
+		some cmd in array.concat(members, _exec_redirects_before(parsed, m))
+		some r in cmd.redirects
+		_to_file(r, x.completes)
+	}
+	count(targets) > 0
+}
+
+# _exec_redirects_before lists the bare `exec >file` commands before index m: they send the
+# output of everything after them to the file.
+_exec_redirects_before(parsed, m) := [cmd |
+	some i, cmd in parsed.commands
+	i < m
+	cmd.name == "exec"
+	count(cmd.args) == 0
+	not "function" in cmd.nested
+]
+
+deny contains finding if {
+	some i, targets in _script_targets
+	x := _lines[i]
+	main := x.cmd.parsed.commands[x.main]
+	finding := {
+		"msg": sprintf("the %s script of %s sends the output of %s to %s: kubectl logs and the cluster's log collection do not see it", [x.cmd.shell, x.c.label, _name(main), concat(", ", sort(targets))]),
+		"path": lib.argv_path(x.c, x.cmd.script_index),
+	}
+}
+
+_name(cmd) := cmd.program if {
+	cmd.program != ""
+} else := cmd.name
+
+# Options that name a log file or a log folder.
+_log_options := {
+	"log-file", "log_file", "logfile", "log-dir", "log_dir", "log-path", "log_path", "logpath",
+	"access-logfile", "error-logfile",
+}
+
+# Options after which the program logs to standard error anyway.
+_to_stderr := {"-logtostderr", "--logtostderr", "-logtostderr=true", "--logtostderr=true", "-alsologtostderr", "--alsologtostderr", "-alsologtostderr=true", "--alsologtostderr=true"}
+
+# _log_option(words, i) is {option, value} when words[i] sets a log file or folder:
+# --option=value, -option=value, or the option and its value as two words.
+_log_option(words, i) := {"option": name, "value": value} if {
+	startswith(words[i], "-")
+	parts := split(trim_left(words[i], "-"), "=")
+	count(parts) > 1
+	name := parts[0]
+	_log_options[name]
+	value := substring(words[i], count(name) + indexof(words[i], name) + 1, -1)
+} else := {"option": name, "value": words[i + 1]} if {
+	startswith(words[i], "-")
+	name := trim_left(words[i], "-")
+	_log_options[name]
+	i + 1 < count(words)
+	is_string(words[i + 1])
+	not _option_like(words[i + 1])
+}
+
+# A word that starts with a dash is an option, except - alone (standard output).
+_option_like(w) if {
+	startswith(w, "-")
+	w != "-"
+}
+
+_stream_value(v) if v in {"", "-", "stdout", "stderr"}
+
+_stream_value(v) if _not_a_file(v)
+
+# _file_options lists {index, option, value} for the options of words that log to a file.
+_file_options(words) := [o |
+	some i, w in words
+	is_string(w)
+	contains(w, "log") # cheap, before the regular expressions
+	opt := _log_option(words, i)
+	not _stream_value(opt.value)
+	not _logs_to_stderr(words)
+	o := object.union(opt, {"index": i})
+]
+
+_logs_to_stderr(words) if {
+	some w in words
+	w in _to_stderr
+}
+
+# Options on the command line itself point at their element.
+deny contains finding if {
+	some x in _lines
+	not x.cmd.parsed
+	some o in _file_options(x.c.argv)
+	finding := {
+		"msg": sprintf("%s writes its log to %s (--%s): kubectl logs and the cluster's log collection do not see it", [x.c.label, o.value, o.option]),
+		"path": lib.argv_path(x.c, o.index),
+		"severity": "info",
+	}
+}
+
+# Options of the main process of a script point at the script.
+deny contains finding if {
+	some x in _lines
+	x.main >= 0
+	main := x.cmd.parsed.commands[x.main]
+	some o in _file_options(main.args)
+	finding := {
+		"msg": sprintf("the %s script of %s runs %s, which writes its log to %s (--%s): kubectl logs and the cluster's log collection do not see it", [x.cmd.shell, x.c.label, _name(main), o.value, o.option]),
+		"path": lib.argv_path(x.c, x.cmd.script_index),
+		"severity": "info",
+	}
+}
