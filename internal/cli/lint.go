@@ -31,6 +31,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&fl.failLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: error, warning or info")
 	fs.StringVar(&fl.color, "color", "auto", "color the text output: auto, always or never (NO_COLOR is respected)")
 	fs.IntVar(&fl.workers, "j", runtime.NumCPU(), "check `N` files at once")
+	newSchemaChecker := schemaFlags(fs)
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(env.Stdout, usage)
@@ -60,7 +61,8 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, fmt.Errorf("-j must be at least 1"))
 	}
 
-	res, err := lint.Run(ctx, paths, lint.Options{Workers: fl.workers, Stdin: env.Stdin})
+	res, err := lint.Run(ctx, paths, lint.Options{Workers: fl.workers, Stdin: env.Stdin,
+		Checkers: []lint.Checker{newSchemaChecker()}})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
@@ -114,4 +116,3 @@ func isTerminal(w io.Writer) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
-

@@ -85,6 +85,8 @@ type Summary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Infos    int `json:"infos"`
+	// Skipped counts objects a check could not judge, such as kinds without a schema.
+	Skipped int `json:"skipped"`
 }
 
 // Count adds a finding to the totals.

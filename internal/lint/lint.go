@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -26,6 +27,10 @@ type Issue struct {
 type Checker interface {
 	Check(ctx context.Context, doc *manifest.Document) ([]Issue, error)
 }
+
+// ErrSkipped is what a Checker returns, alone, for an object it cannot judge (a kind it has no
+// schema for): the run goes on and the object is counted in Summary.Skipped.
+var ErrSkipped = errors.New("object skipped")
 
 // CheckerFunc adapts a function to the Checker interface.
 type CheckerFunc func(ctx context.Context, doc *manifest.Document) ([]Issue, error)
@@ -120,6 +125,7 @@ feed:
 	for _, r := range results {
 		res.Summary.Files++
 		res.Summary.Objects += r.objects
+		res.Summary.Skipped += r.skipped
 		for _, f := range r.findings {
 			res.Summary.Count(f)
 		}
@@ -132,6 +138,7 @@ feed:
 type fileResult struct {
 	findings []Finding
 	objects  int
+	skipped  int
 	err      error
 }
 
@@ -155,14 +162,22 @@ func checkFile(ctx context.Context, name string, stdin []byte, checkers []Checke
 		r.findings = append(r.findings, problemFinding(f, p))
 	}
 	for _, doc := range f.Documents {
+		skipped := false
 		for _, c := range checkers {
 			issues, err := c.Check(ctx, doc)
+			if errors.Is(err, ErrSkipped) {
+				skipped = true
+				continue
+			}
 			if err != nil {
 				return fileResult{err: fmt.Errorf("%s: %s: %w", name, doc.Object, err)}
 			}
 			for _, is := range issues {
 				r.findings = append(r.findings, issueFinding(f, doc, is))
 			}
+		}
+		if skipped {
+			r.skipped++
 		}
 	}
 	return r
