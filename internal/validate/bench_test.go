@@ -67,16 +67,22 @@ func BenchmarkFirstPod(b *testing.B) {
 	}
 }
 
-// BenchmarkValidatePod measures validating one realistic pod with the schema already compiled.
-func BenchmarkValidatePod(b *testing.B) {
-	doc := loadTestDoc(b, "pod.yaml")
-	v := New(Options{})
-	if vs, _, err := v.Validate(doc); err != nil || len(vs) > 0 {
-		b.Fatal(err, vs)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		v.Validate(doc)
+// BenchmarkValidate measures validating one pod with the schema already compiled: a typical small
+// pod (one container, ports, resources, a probe) and a large realistic one (three containers, probes,
+// volumes, affinity, tolerations).
+func BenchmarkValidate(b *testing.B) {
+	for _, name := range []string{"typical-pod.yaml", "pod.yaml"} {
+		b.Run(name, func(b *testing.B) {
+			doc := loadTestDoc(b, name)
+			v := New(Options{})
+			if vs, _, err := v.Validate(doc); err != nil || len(vs) > 0 {
+				b.Fatal(err, vs)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				v.Validate(doc)
+			}
+		})
 	}
 }
 
