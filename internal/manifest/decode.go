@@ -25,6 +25,9 @@ type decoder struct {
 	budget  int
 	aliases int
 	failed  bool
+	// outer is the alias being expanded at the top of the stack: a refused expansion is reported
+	// there, where the reader sees the alias, not deep inside the anchored value.
+	outer *yaml.Node
 }
 
 // maxExpansion is how many values one document may decode to through aliases beyond its own nodes.
@@ -65,7 +68,7 @@ func (d *decoder) value(n *yaml.Node, viaAlias bool) any {
 	if viaAlias {
 		d.budget--
 		if d.budget < 0 {
-			d.fail(RuleParseError, n, "aliases expand to more than %d values: refusing a YAML alias bomb", maxExpansion)
+			d.fail(RuleParseError, d.outer, "aliases expand to more than %d values: refusing a YAML alias bomb", maxExpansion)
 			return nil
 		}
 	}
@@ -84,6 +87,10 @@ func (d *decoder) value(n *yaml.Node, viaAlias bool) any {
 		if d.aliases > maxExpansion {
 			d.fail(RuleParseError, n, "more than %d aliases: refusing a YAML alias bomb", maxExpansion)
 			return nil
+		}
+		if d.outer == nil {
+			d.outer = n
+			defer func() { d.outer = nil }()
 		}
 		return d.value(n.Alias, true)
 	case yaml.ScalarNode:
@@ -181,7 +188,7 @@ func (d *decoder) key(k *yaml.Node) (string, bool) {
 		d.fail(RuleParseError, k, "a mapping key must be a string, not a %s", kindName(k))
 		return "", false
 	}
-	switch v := d.scalar(k).(type) {
+	switch v := d.resolveScalar(k).(type) {
 	case string:
 		return v, true
 	case bool:
@@ -189,7 +196,17 @@ func (d *decoder) key(k *yaml.Node) (string, bool) {
 	case int64:
 		return strconv.FormatInt(v, 10), true
 	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 32), true
+		// formatted at 32-bit precision, as sigs.k8s.io/yaml does, so 1e70 overflows to .inf
+		s := strconv.FormatFloat(v, 'g', -1, 32)
+		switch s {
+		case "+Inf":
+			s = ".inf"
+		case "-Inf":
+			s = "-.inf"
+		case "NaN":
+			s = ".nan"
+		}
+		return s, true
 	case nil:
 		d.fail(RuleParseError, k, "a mapping key must be a string, not null")
 	default:
@@ -218,7 +235,18 @@ const (
 	tagTimestamp = "!!timestamp"
 )
 
+// scalar decodes a scalar value; JSON has no NaN or infinity, so kubectl refuses those.
 func (d *decoder) scalar(n *yaml.Node) any {
+	v := d.resolveScalar(n)
+	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		d.fail(RuleParseError, n, "%s is not a number JSON can hold, and kubectl refuses it; quote it if it is a string", n.Value)
+		return nil
+	}
+	return v
+}
+
+// resolveScalar applies tags and YAML 1.1 resolution to a scalar.
+func (d *decoder) resolveScalar(n *yaml.Node) any {
 	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
 	explicit := n.Style&yaml.TaggedStyle != 0
 	tag := ""
@@ -252,10 +280,6 @@ func (d *decoder) scalar(n *yaml.Node) any {
 		if i, ok := v.(int64); ok {
 			v = float64(i)
 		}
-	}
-	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
-		d.fail(RuleParseError, n, "%s is not a number JSON can hold, and kubectl refuses it; quote it if it is a string", n.Value)
-		return nil
 	}
 	if u, ok := v.(uint64); ok {
 		return float64(u)

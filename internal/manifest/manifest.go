@@ -120,7 +120,7 @@ func Load(name string, data []byte) *File {
 	}
 	text := string(data)
 	f.Lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	for _, c := range splitDocuments(f.Lines) {
+	for _, c := range splitDocuments(f.Lines, strings.HasSuffix(text, "\n")) {
 		f.loadChunk(c)
 	}
 	return f
@@ -151,20 +151,25 @@ type chunk struct {
 
 // splitDocuments cuts a stream at separator lines the way kubectl's YAML reader does: a line that
 // starts with "---" followed only by blanks or a comment. Lines such as "--- |" stay inside the chunk
-// and the YAML parser handles them.
-func splitDocuments(lines []string) []chunk {
+// and the YAML parser handles them. Each chunk keeps its final line break, which a block scalar at the
+// end of a document ("|") includes in its value.
+func splitDocuments(lines []string, finalNewline bool) []chunk {
 	var chunks []chunk
 	start := 0
 	for i, l := range lines {
 		if isSeparator(l) {
 			if i > start {
-				chunks = append(chunks, chunk{text: strings.Join(lines[start:i], "\n"), firstLine: start + 1})
+				chunks = append(chunks, chunk{text: strings.Join(lines[start:i], "\n") + "\n", firstLine: start + 1})
 			}
 			start = i + 1
 		}
 	}
 	if start < len(lines) {
-		chunks = append(chunks, chunk{text: strings.Join(lines[start:], "\n"), firstLine: start + 1})
+		last := strings.Join(lines[start:], "\n")
+		if finalNewline {
+			last += "\n"
+		}
+		chunks = append(chunks, chunk{text: last, firstLine: start + 1})
 	}
 	return chunks
 }
