@@ -156,8 +156,8 @@ spec:
 		{"/spec/template/spec/containers/1/name", "13:15-13:18"},
 		{"/spec/template/spec/containers/1/image", "14:16-14:19"},
 		{"/spec/template/spec/containers/1", "13:9"},
-		{"/spec/template/spec/containers", "10:7-10:17"},  // a block list: its key
-		{"/spec/template/metadata/labels", "8:15"},        // a flow mapping: the value
+		{"/spec/template/spec/containers", "10:7-10:17"}, // a block list: its key
+		{"/spec/template/metadata/labels", "8:15"},       // a flow mapping: the value
 		{"/spec/template/metadata/labels/app", "8:21-8:24"},
 		{"/spec/template/spec/containers/1/ports/0/hostPort", "16:11"}, // missing: nearest parent
 		{"/spec/template/spec/nodeSelector/disk", "9:5-9:9"},           // missing: parent spec's key
