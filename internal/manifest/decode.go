@@ -28,6 +28,8 @@ type decoder struct {
 	// outer is the alias being expanded at the top of the stack: a refused expansion is reported
 	// there, where the reader sees the alias, not deep inside the anchored value.
 	outer *yaml.Node
+	// expanding holds the anchored nodes being expanded, to refuse an anchor that contains itself.
+	expanding map[*yaml.Node]bool
 }
 
 // maxExpansion is how many values one document may decode to through aliases beyond its own nodes.
@@ -55,6 +57,9 @@ func (d *decoder) decode(n *yaml.Node, path Path) (v any, ok bool) {
 }
 
 func (d *decoder) fail(rule string, n *yaml.Node, format string, args ...any) {
+	if n == nil {
+		n = &yaml.Node{}
+	}
 	if !d.failed {
 		d.problem(rule, n, format, args...)
 	}
@@ -88,10 +93,10 @@ func (d *decoder) value(n *yaml.Node, viaAlias bool) any {
 			d.fail(RuleParseError, n, "more than %d aliases: refusing a YAML alias bomb", maxExpansion)
 			return nil
 		}
-		if d.outer == nil {
-			d.outer = n
-			defer func() { d.outer = nil }()
+		if !d.enter(n) {
+			return nil
 		}
+		defer d.leave(n)
 		return d.value(n.Alias, true)
 	case yaml.ScalarNode:
 		return d.scalar(n)
@@ -141,41 +146,62 @@ func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "tag:yaml.org,2002:merge")
 }
 
+// enter starts expanding an alias; it refuses an alias inside its own anchor, which would expand
+// forever.
+func (d *decoder) enter(alias *yaml.Node) bool {
+	if d.expanding[alias.Alias] {
+		d.fail(RuleParseError, alias, "alias *%s is inside its own anchor: it would expand forever", alias.Value)
+		return false
+	}
+	if d.expanding == nil {
+		d.expanding = map[*yaml.Node]bool{}
+	}
+	d.expanding[alias.Alias] = true
+	if d.outer == nil {
+		d.outer = alias
+	}
+	return true
+}
+
+func (d *decoder) leave(alias *yaml.Node) {
+	delete(d.expanding, alias.Alias)
+	if d.outer == alias {
+		d.outer = nil
+	}
+}
+
 // merge applies a `<<` merge key the way YAML 1.1 decoders do: keys come from the merged mappings,
 // earlier mappings of a list win over later ones, and keys written after the merge win over both.
 func (d *decoder) merge(v *yaml.Node, out map[string]any, viaAlias bool) {
-	asMap := func(n *yaml.Node) (*yaml.Node, bool) {
-		via := viaAlias
-		if n.Kind == yaml.AliasNode && n.Alias != nil {
-			n, via = n.Alias, true
-		}
-		if n.Kind != yaml.MappingNode {
-			d.fail(RuleParseError, n, "a merge key (<<) needs a mapping or a list of mappings")
-			return nil, via
-		}
-		return n, via
-	}
-	var sources []*yaml.Node
-	var vias []bool
+	sources := []*yaml.Node{v}
 	if v.Kind == yaml.SequenceNode {
+		sources = sources[:0]
 		for i := len(v.Content) - 1; i >= 0; i-- {
-			m, via := asMap(v.Content[i])
-			if m == nil {
-				return
-			}
-			sources, vias = append(sources, m), append(vias, via)
+			sources = append(sources, v.Content[i])
 		}
-	} else {
-		m, via := asMap(v)
-		if m == nil {
+	}
+	for _, src := range sources {
+		d.mergeOne(src, out, viaAlias)
+		if d.failed {
 			return
 		}
-		sources, vias = append(sources, m), append(vias, via)
 	}
-	for i, m := range sources {
-		for k, val := range d.mapping(m, vias[i]) {
-			out[k] = val
+}
+
+func (d *decoder) mergeOne(n *yaml.Node, out map[string]any, viaAlias bool) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		if !d.enter(n) {
+			return
 		}
+		defer d.leave(n)
+		n, viaAlias = n.Alias, true
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(RuleParseError, n, "a merge key (<<) needs a mapping or a list of mappings")
+		return
+	}
+	for k, val := range d.mapping(n, viaAlias) {
+		out[k] = val
 	}
 }
 

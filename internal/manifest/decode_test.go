@@ -99,6 +99,7 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod}\n- 3\n---\n--- |\n  x\n"))
 	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("a: &a {b: 1, <<: *a}\n")) // once hung the loader: a merge that recursed without a budget
 	f.Add([]byte("\xef\xbb\xbf{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file := Load("fuzz.yaml", data)

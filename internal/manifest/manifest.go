@@ -4,6 +4,8 @@ package manifest
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -77,10 +79,20 @@ type Document struct {
 	// Pods are the pods the object defines; empty for kinds that carry none.
 	Pods []Pod
 
+	// Lines is the range of lines of the YAML document the object came from (for a List item, the
+	// whole List's document).
+	Lines LineRange
+
 	node *yaml.Node // the object's mapping node, for positions
 	// lines of the file, shared by all its documents, for end columns
 	lines []string
 }
+
+// LineRange is a range of lines, both ends included, counted from 1.
+type LineRange struct{ First, Last int }
+
+// Contains reports whether line falls in the range.
+func (r LineRange) Contains(line int) bool { return line >= r.First && line <= r.Last }
 
 // File is everything loaded from one source.
 type File struct {
@@ -92,6 +104,9 @@ type File struct {
 	Problems  []Problem
 	// YAMLDocuments counts the YAML documents of the stream that were not empty.
 	YAMLDocuments int
+	// Spans are the line ranges of the stream's documents, in order, including those that did not
+	// parse: a file-wide suppression comment covers the document it sits in.
+	Spans []LineRange
 }
 
 // Load reads one source. It never fails: whatever is wrong with the input is a Problem of the file.
@@ -147,6 +162,7 @@ func invalidUTF8Offset(data []byte) int {
 type chunk struct {
 	text      string
 	firstLine int // 1-based line of the chunk's first line in the file
+	lastLine  int
 }
 
 // splitDocuments cuts a stream at separator lines the way kubectl's YAML reader does: a line that
@@ -159,7 +175,7 @@ func splitDocuments(lines []string, finalNewline bool) []chunk {
 	for i, l := range lines {
 		if isSeparator(l) {
 			if i > start {
-				chunks = append(chunks, chunk{text: strings.Join(lines[start:i], "\n") + "\n", firstLine: start + 1})
+				chunks = append(chunks, chunk{text: strings.Join(lines[start:i], "\n") + "\n", firstLine: start + 1, lastLine: i})
 			}
 			start = i + 1
 		}
@@ -169,7 +185,7 @@ func splitDocuments(lines []string, finalNewline bool) []chunk {
 		if finalNewline {
 			last += "\n"
 		}
-		chunks = append(chunks, chunk{text: last, firstLine: start + 1})
+		chunks = append(chunks, chunk{text: last, firstLine: start + 1, lastLine: len(lines)})
 	}
 	return chunks
 }
@@ -186,19 +202,23 @@ func (f *File) loadChunk(c chunk) {
 	if strings.TrimSpace(c.text) == "" {
 		return
 	}
+	f.Spans = append(f.Spans, LineRange{c.firstLine, c.lastLine})
 	dec := yaml.NewDecoder(strings.NewReader(c.text))
 	for {
 		var root yaml.Node
 		err := dec.Decode(&root)
 		if err != nil {
-			if err.Error() == "EOF" {
+			if errors.Is(err, io.EOF) {
 				return
 			}
 			f.Problems = append(f.Problems, parseProblem(err, c, f.Lines))
 			return
 		}
+		if root.Kind == 0 {
+			return // nothing more the decoder can make progress on
+		}
 		shiftLines(&root, c.firstLine-1)
-		f.addDocument(&root)
+		f.addDocument(&root, LineRange{c.firstLine, c.lastLine})
 	}
 }
 
@@ -222,7 +242,7 @@ func shiftLines(n *yaml.Node, by int) {
 }
 
 // addDocument decodes one parsed YAML document into objects.
-func (f *File) addDocument(root *yaml.Node) {
+func (f *File) addDocument(root *yaml.Node, lines LineRange) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return
 	}
@@ -246,7 +266,7 @@ func (f *File) addDocument(root *yaml.Node) {
 			Message: fmt.Sprintf("document is a %s, not a Kubernetes object", describe(value))})
 		return
 	}
-	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, node: resolveAlias(node), lines: f.Lines}
+	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), lines: f.Lines}
 	if !f.checkKind(doc) {
 		return
 	}
@@ -321,7 +341,7 @@ func (f *File) expandList(list *Document) {
 				Object: list.Object, Message: fmt.Sprintf("item %d of the %s is a %s, not a Kubernetes object", i, list.Object.Kind, describe(it))})
 			continue
 		}
-		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, node: n, lines: f.Lines}
+		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, lines: f.Lines}
 		if !f.checkKind(doc) {
 			continue
 		}

@@ -75,6 +75,8 @@ func TestLoadForms(t *testing.T) {
 		{"binary", "apiVersion: v1\x00\n", nil, []string{"1:15 unreadable-file"}},
 		{"infinity refused", "apiVersion: v1\nkind: Pod\nmetadata: {name: .inf}\n", nil, []string{"3:18 parse-error"}},
 		{"null key refused", "apiVersion: v1\nkind: Pod\n~: x\n", nil, []string{"3:1 parse-error"}},
+		{"anchor merging itself", "apiVersion: v1\nkind: Pod\na: &a {b: 1, <<: *a}\n", nil, []string{"3:18 parse-error"}},
+		{"anchor containing itself", "apiVersion: v1\nkind: Pod\na: &a [1, *a]\n", nil, []string{"3:11 parse-error"}},
 		{"unknown anchor", "apiVersion: v1\nkind: Pod\nmetadata: *nope\n", nil, []string{"3:11 parse-error"}},
 	}
 	for _, tt := range tests {

@@ -117,7 +117,7 @@ func locate(n *yaml.Node, p Path) (*yaml.Node, *yaml.Node) {
 func walkPath(n *yaml.Node, p Path) (cur *yaml.Node, key *yaml.Node, depth int) {
 	cur = resolveAlias(n)
 	for _, seg := range p {
-		next, k := child(cur, seg)
+		next, k := child(cur, seg, 0)
 		if next == nil {
 			return cur, key, depth
 		}
@@ -127,7 +127,14 @@ func walkPath(n *yaml.Node, p Path) (cur *yaml.Node, key *yaml.Node, depth int) 
 	return cur, key, depth
 }
 
-func child(n *yaml.Node, seg string) (*yaml.Node, *yaml.Node) {
+// maxMergeDepth bounds how deep merge keys are followed, so an anchor that merges itself (which the
+// decoder refuses) cannot send a position lookup around in circles.
+const maxMergeDepth = 32
+
+func child(n *yaml.Node, seg string, depth int) (*yaml.Node, *yaml.Node) {
+	if depth > maxMergeDepth {
+		return nil, nil
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		var found, foundKey *yaml.Node
@@ -135,7 +142,7 @@ func child(n *yaml.Node, seg string) (*yaml.Node, *yaml.Node) {
 			k := resolveAlias(n.Content[i])
 			if isMergeKey(k) {
 				if found == nil {
-					found, foundKey = mergedChild(n.Content[i+1], seg)
+					found, foundKey = mergedChild(n.Content[i+1], seg, depth+1)
 				}
 				continue
 			}
@@ -154,17 +161,17 @@ func child(n *yaml.Node, seg string) (*yaml.Node, *yaml.Node) {
 	return nil, nil
 }
 
-func mergedChild(v *yaml.Node, seg string) (*yaml.Node, *yaml.Node) {
+func mergedChild(v *yaml.Node, seg string, depth int) (*yaml.Node, *yaml.Node) {
 	v = resolveAlias(v)
 	if v.Kind == yaml.SequenceNode {
 		for _, m := range v.Content {
-			if c, k := child(resolveAlias(m), seg); c != nil {
+			if c, k := child(resolveAlias(m), seg, depth); c != nil {
 				return c, k
 			}
 		}
 		return nil, nil
 	}
-	return child(v, seg)
+	return child(v, seg, depth)
 }
 
 // keyString is the key as the decoded value spells it (so `yes:` is found as "true").
