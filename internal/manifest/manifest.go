@@ -5,8 +5,8 @@ package manifest
 import (
 	"bytes"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
