@@ -172,6 +172,9 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 			continue
 		}
 		r.objects++
+		for _, p := range doc.Problems {
+			findings = append(findings, problemFinding(f, p))
+		}
 		var ignored map[string]bool
 		if !opts.NoSuppress {
 			ignored = annotationIgnores(doc)

@@ -78,6 +78,8 @@ type Document struct {
 	Value map[string]any
 	// Pods are the pods the object defines; empty for kinds that carry none.
 	Pods []Pod
+	// Problems are defects of this object's text that still let it decode (duplicate keys).
+	Problems []Problem
 
 	// Lines is the range of lines of the YAML document the object came from (for a List item, the
 	// whole List's document).
@@ -254,10 +256,8 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange) {
 	f.YAMLDocuments++
 	d := &decoder{lines: f.Lines}
 	value, ok := d.decode(node, nil)
-	for _, p := range d.problems {
-		f.Problems = append(f.Problems, p)
-	}
 	if !ok {
+		f.Problems = append(f.Problems, d.problems...)
 		return
 	}
 	obj, isMap := value.(map[string]any)
@@ -268,12 +268,18 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange) {
 	}
 	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), lines: f.Lines}
 	if !f.checkKind(doc) {
+		f.Problems = append(f.Problems, d.problems...)
 		return
 	}
+	for i := range d.problems {
+		d.problems[i].Object = doc.Object
+	}
 	if isList(doc.Object) {
+		f.Problems = append(f.Problems, d.problems...)
 		f.expandList(doc)
 		return
 	}
+	doc.Problems = d.problems
 	doc.Pods = findPods(doc.Object.Kind, doc.Value)
 	f.Documents = append(f.Documents, doc)
 }

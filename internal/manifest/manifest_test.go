@@ -15,7 +15,11 @@ func load(t *testing.T, src string) *File {
 
 func problems(f *File) []string {
 	var out []string
-	for _, p := range f.Problems {
+	all := f.Problems
+	for _, d := range f.Documents {
+		all = append(all, d.Problems...)
+	}
+	for _, p := range all {
 		out = append(out, fmt.Sprintf("%d:%d %s", p.Pos.Line, p.Pos.Column, p.Rule))
 	}
 	return out
