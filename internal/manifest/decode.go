@@ -18,7 +18,7 @@ import (
 // tree that also gives positions, parses each document once. decode_test.go checks the result against
 // sigs.k8s.io/yaml itself.
 type decoder struct {
-	lines    []string
+	src      source
 	problems []Problem
 	// budget bounds the values an alias may expand to, so that a billion-laughs document is refused
 	// after a few thousand steps instead of eating memory.
@@ -39,13 +39,7 @@ func (d *decoder) problem(rule string, n *yaml.Node, format string, args ...any)
 	d.problems = append(d.problems, Problem{Rule: rule, Pos: d.posOf(n), Message: fmt.Sprintf(format, args...)})
 }
 
-func (d *decoder) posOf(n *yaml.Node) Position {
-	p := startOf(n)
-	if n.Kind == yaml.ScalarNode {
-		p.EndLine, p.EndColumn = scalarEnd(n, d.lines)
-	}
-	return p
-}
+func (d *decoder) posOf(n *yaml.Node) Position { return d.src.span(n) }
 
 // decode converts n; ok is false when the document cannot be decoded at all (kubectl would refuse it).
 func (d *decoder) decode(n *yaml.Node, path Path) (v any, ok bool) {
@@ -132,7 +126,7 @@ func (d *decoder) mapping(n *yaml.Node, viaAlias bool) map[string]any {
 		if seen != nil {
 			if first, dup := seen[key]; dup {
 				d.problems = append(d.problems, Problem{Rule: RuleDuplicateKey, Pos: d.posOf(k),
-					Message: fmt.Sprintf("duplicate key %q (first at line %d): only this last value counts", key, first.Line)})
+					Message: fmt.Sprintf("duplicate key %q (first at line %d): only this last value counts", key, first.Line+d.src.off)})
 			} else {
 				seen[key] = k
 			}

@@ -16,7 +16,7 @@ func decodeOne(src string) (any, bool) {
 	if err := yaml.NewDecoder(strings.NewReader(src)).Decode(&root); err != nil {
 		return nil, false
 	}
-	d := &decoder{lines: strings.Split(src, "\n")}
+	d := &decoder{src: source{lines: strings.Split(src, "\n")}}
 	v, ok := d.decode(&root, nil)
 	return v, ok
 }

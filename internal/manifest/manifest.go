@@ -86,8 +86,7 @@ type Document struct {
 	Lines LineRange
 
 	node *yaml.Node // the object's mapping node, for positions
-	// lines of the file, shared by all its documents, for end columns
-	lines []string
+	src  source     // the file's lines and where the document starts in it
 }
 
 // LineRange is a range of lines, both ends included, counted from 1.
@@ -219,32 +218,12 @@ func (f *File) loadChunk(c chunk) {
 		if root.Kind == 0 {
 			return // nothing more the decoder can make progress on
 		}
-		shiftLines(&root, c.firstLine-1)
-		f.addDocument(&root, LineRange{c.firstLine, c.lastLine})
+		f.addDocument(&root, LineRange{c.firstLine, c.lastLine}, source{lines: f.Lines, off: c.firstLine - 1})
 	}
-}
-
-func shiftLines(n *yaml.Node, by int) {
-	if by == 0 || n == nil {
-		return
-	}
-	var walk func(*yaml.Node)
-	seen := map[*yaml.Node]bool{}
-	walk = func(n *yaml.Node) {
-		if seen[n] {
-			return
-		}
-		seen[n] = true
-		n.Line += by
-		for _, c := range n.Content {
-			walk(c)
-		}
-	}
-	walk(n)
 }
 
 // addDocument decodes one parsed YAML document into objects.
-func (f *File) addDocument(root *yaml.Node, lines LineRange) {
+func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return
 	}
@@ -254,7 +233,7 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange) {
 	}
 	index := f.YAMLDocuments
 	f.YAMLDocuments++
-	d := &decoder{lines: f.Lines}
+	d := &decoder{src: src}
 	value, ok := d.decode(node, nil)
 	if !ok {
 		f.Problems = append(f.Problems, d.problems...)
@@ -262,11 +241,11 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange) {
 	}
 	obj, isMap := value.(map[string]any)
 	if !isMap {
-		f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: startOf(node),
+		f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: src.start(node),
 			Message: fmt.Sprintf("document is a %s, not a Kubernetes object", describe(value))})
 		return
 	}
-	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), lines: f.Lines}
+	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), src: src}
 	if !f.checkKind(doc) {
 		f.Problems = append(f.Problems, d.problems...)
 		return
@@ -297,7 +276,7 @@ func (f *File) checkKind(doc *Document) bool {
 	if len(missing) == 0 {
 		return true
 	}
-	f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: startOf(doc.node), Object: doc.Object,
+	f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: doc.src.start(doc.node), Object: doc.Object,
 		Message: fmt.Sprintf("document has no %s: it is not a Kubernetes object", strings.Join(missing, " or "))})
 	return false
 }
@@ -347,7 +326,7 @@ func (f *File) expandList(list *Document) {
 				Object: list.Object, Message: fmt.Sprintf("item %d of the %s is a %s, not a Kubernetes object", i, list.Object.Kind, describe(it))})
 			continue
 		}
-		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, lines: f.Lines}
+		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, src: list.src}
 		if !f.checkKind(doc) {
 			continue
 		}
