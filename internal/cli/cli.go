@@ -59,6 +59,10 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		case "version":
 			fmt.Fprintf(env.Stdout, "podlint %s\n", version())
 			return ExitOK
+		case "init":
+			return runInit(env, args[1:])
+		case "config":
+			return runConfig(env, args[1:])
 		case "help":
 			fmt.Fprint(env.Stdout, usage)
 			return ExitOK
@@ -72,6 +76,8 @@ const usage = `podlint lints Kubernetes pod manifests: YAML and JSON, Pods and t
 Usage:
   podlint [flags] PATH...        lint files and folders ("-" reads standard input)
   podlint lint [flags] PATH...   the same
+  podlint init                   write a commented .podlint.yaml in this folder
+  podlint config [flags]         print the effective configuration
   podlint version                print the version
 
 Folders are searched recursively for .yaml, .yml and .json files.

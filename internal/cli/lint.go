@@ -20,6 +20,7 @@ type lintFlags struct {
 	failLevel string
 	color     string
 	workers   int
+	configFlags
 }
 
 func runLint(ctx context.Context, env *Env, args []string) int {
@@ -31,6 +32,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&fl.failLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: error, warning or info")
 	fs.StringVar(&fl.color, "color", "auto", "color the text output: auto, always or never (NO_COLOR is respected)")
 	fs.IntVar(&fl.workers, "j", runtime.NumCPU(), "check `N` files at once")
+	fl.configFlags.register(fs)
 	newSchemaChecker := schemaFlags(fs)
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -44,6 +46,14 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	}
 	if len(paths) == 0 {
 		return usageError(env, fmt.Errorf("no paths given: name files or folders to lint, or - for standard input"))
+	}
+	cfg, err := loadConfig(&fl.configFlags, fs)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
+		return ExitError
+	}
+	if !flagSet(fs, "fail-level") && cfg.FailLevel != "" {
+		fl.failLevel = cfg.FailLevel
 	}
 	failLevel, err := lint.ParseSeverity(fl.failLevel)
 	if err != nil {
@@ -61,8 +71,26 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, fmt.Errorf("-j must be at least 1"))
 	}
 
-	res, err := lint.Run(ctx, paths, lint.Options{Workers: fl.workers, Stdin: env.Stdin,
-		Checkers: []lint.Checker{newSchemaChecker()}})
+	known := knownSet(ruleIDs())
+	if err := checkRuleIDs(&fl.configFlags, cfg, known); err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
+		return ExitError
+	}
+	selector, err := selectorFilter(fl.selector)
+	if err != nil {
+		return usageError(env, err)
+	}
+	opts := lint.Options{
+		Workers:    fl.workers,
+		Stdin:      env.Stdin,
+		Skip:       cfg.Excluded,
+		Select:     selector,
+		Rule:       ruleSettings(cfg),
+		KnownRule:  known,
+		NoSuppress: fl.noSuppress,
+		Checkers:   []lint.Checker{newSchemaChecker()},
+	}
+	res, err := lint.Run(ctx, paths, opts)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
@@ -115,4 +143,15 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// flagSet reports whether a flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
 }

@@ -12,6 +12,11 @@ import (
 // ruleSchema is the rule id of schema violations.
 const ruleSchema = "schema"
 
+// Registered here rather than in the builtinRules literal, so the schema check stays in one file.
+func init() {
+	builtinRules[ruleSchema] = "an object that breaks the Kubernetes API schema: unknown field, missing field, wrong type or value"
+}
+
 // schemaFlags registers the schema validation flags and returns the constructor of the checker, to
 // be called once the flags are parsed.
 func schemaFlags(fs *flag.FlagSet) func() lint.Checker {

@@ -85,6 +85,8 @@ type Summary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Infos    int `json:"infos"`
+	// Suppressed counts the findings that suppressions removed, by kind.
+	Suppressed Suppressed `json:"suppressed"`
 	// Skipped counts objects a check could not judge, such as kinds without a schema.
 	Skipped int `json:"skipped"`
 }

@@ -50,6 +50,15 @@ type Options struct {
 	Stdin io.Reader
 	// Skip excludes paths found while walking folders.
 	Skip func(path string) bool
+	// Select limits the run to the objects it accepts (a label selector); nil accepts all.
+	Select func(doc *manifest.Document) bool
+	// Rule applies configuration to a finding's rule: its severity, or false when the rule is off.
+	// nil keeps every rule at its own severity.
+	Rule func(id string, sev Severity) (Severity, bool)
+	// KnownRule says whether a rule id exists, for checking suppression directives; nil accepts all.
+	KnownRule func(id string) bool
+	// NoSuppress reports everything, ignoring suppression comments and annotations (for audits).
+	NoSuppress bool
 }
 
 // Result is the outcome of a run.
@@ -95,7 +104,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = checkFile(ctx, files[i], stdin, opts.Checkers)
+				results[i] = checkFile(ctx, files[i], stdin, &opts)
 				if results[i].err != nil {
 					cancel()
 				}
@@ -126,6 +135,8 @@ feed:
 		res.Summary.Files++
 		res.Summary.Objects += r.objects
 		res.Summary.Skipped += r.skipped
+		res.Summary.Suppressed.Comment += r.suppressed.Comment
+		res.Summary.Suppressed.Annotation += r.suppressed.Annotation
 		for _, f := range r.findings {
 			res.Summary.Count(f)
 		}
@@ -136,15 +147,16 @@ feed:
 }
 
 type fileResult struct {
-	findings []Finding
-	objects  int
-	skipped  int
-	err      error
+	findings   []Finding
+	objects    int
+	skipped    int
+	suppressed Suppressed
+	err        error
 }
 
 // checkFile loads one file and checks each of its objects. The file's documents are dropped when it
 // returns: only findings outlive it.
-func checkFile(ctx context.Context, name string, stdin []byte, checkers []Checker) fileResult {
+func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fileResult {
 	var data []byte
 	var err error
 	if name == manifest.Stdin {
@@ -157,13 +169,25 @@ func checkFile(ctx context.Context, name string, stdin []byte, checkers []Checke
 			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
 	}
 	f := manifest.Load(name, data)
-	r := fileResult{objects: len(f.Documents)}
+	var r fileResult
+	var findings []Finding
 	for _, p := range f.Problems {
-		r.findings = append(r.findings, problemFinding(f, p))
+		findings = append(findings, problemFinding(f, p))
 	}
 	for _, doc := range f.Documents {
+		if opts.Select != nil && !opts.Select(doc) {
+			continue
+		}
+		r.objects++
+		for _, p := range doc.Problems {
+			findings = append(findings, problemFinding(f, p))
+		}
+		var ignored map[string]bool
+		if !opts.NoSuppress {
+			ignored = annotationIgnores(doc)
+		}
 		skipped := false
-		for _, c := range checkers {
+		for _, c := range opts.Checkers {
 			issues, err := c.Check(ctx, doc)
 			if errors.Is(err, ErrSkipped) {
 				skipped = true
@@ -173,12 +197,51 @@ func checkFile(ctx context.Context, name string, stdin []byte, checkers []Checke
 				return fileResult{err: fmt.Errorf("%s: %s: %w", name, doc.Object, err)}
 			}
 			for _, is := range issues {
-				r.findings = append(r.findings, issueFinding(f, doc, is))
+				if ignored[is.Rule] {
+					r.suppressed.Annotation++
+					continue
+				}
+				findings = append(findings, issueFinding(f, doc, is))
 			}
 		}
 		if skipped {
 			r.skipped++
 		}
+	}
+	// Configuration first: a rule that is off produces nothing, so directives naming it are not
+	// reported as unused.
+	active := func(id string) bool {
+		if opts.Rule == nil {
+			return true
+		}
+		_, on := opts.Rule(id, Warning)
+		return on
+	}
+	kept := findings[:0]
+	for _, fd := range findings {
+		if opts.Rule != nil {
+			sev, on := opts.Rule(fd.Rule, fd.Severity)
+			if !on {
+				continue
+			}
+			fd.Severity = sev
+		}
+		kept = append(kept, fd)
+	}
+	var removed int
+	kept, removed = suppress(f, kept, f.Spans, opts.KnownRule, active, opts.NoSuppress)
+	r.suppressed.Comment += removed
+	// findings about directives are subject to configuration too
+	r.findings = kept[:0]
+	for _, fd := range kept {
+		if fd.Rule == RuleInvalidSuppression && opts.Rule != nil {
+			sev, on := opts.Rule(fd.Rule, fd.Severity)
+			if !on {
+				continue
+			}
+			fd.Severity = sev
+		}
+		r.findings = append(r.findings, fd)
 	}
 	return r
 }
