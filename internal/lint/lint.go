@@ -51,6 +51,15 @@ type Options struct {
 type Result struct {
 	Findings []Finding
 	Summary  Summary
+	// Objects lists every object checked, in file order, so that reports such as JUnit can show the
+	// objects that passed as well as those with findings.
+	Objects []ObjectRef
+}
+
+// ObjectRef names one checked object and the file it came from.
+type ObjectRef struct {
+	File   string
+	Object manifest.Object
 }
 
 // Run lints the files and folders in paths. It returns an error only when podlint could not do its
@@ -124,6 +133,9 @@ feed:
 			res.Summary.Count(f)
 		}
 		res.Findings = append(res.Findings, r.findings...)
+		for _, o := range r.checked {
+			res.Objects = append(res.Objects, ObjectRef{File: r.name, Object: o})
+		}
 	}
 	Sort(res.Findings)
 	return res, nil
@@ -133,6 +145,8 @@ type fileResult struct {
 	findings []Finding
 	objects  int
 	err      error
+	name     string
+	checked  []manifest.Object
 }
 
 // checkFile loads one file and checks each of its objects. The file's documents are dropped when it
@@ -150,7 +164,10 @@ func checkFile(ctx context.Context, name string, stdin []byte, checkers []Checke
 			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
 	}
 	f := manifest.Load(name, data)
-	r := fileResult{objects: len(f.Documents)}
+	r := fileResult{objects: len(f.Documents), name: name}
+	for _, doc := range f.Documents {
+		r.checked = append(r.checked, doc.Object)
+	}
 	for _, p := range f.Problems {
 		r.findings = append(r.findings, problemFinding(f, p))
 	}
