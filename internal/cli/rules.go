@@ -9,16 +9,16 @@ import (
 // loaderRules describes the problems the loader reports about the input itself. Other rule catalogs
 // (schema validation, policies) add their entries in ruleCatalog.
 var loaderRules = []report.RuleInfo{
-	{ID: manifest.RuleParseError, Severity: lint.Error, Title: "File is not valid YAML or JSON",
+	{ID: manifest.RuleParseError, Severity: lint.Error, PerFile: true, Title: "File is not valid YAML or JSON",
 		Description: "The file, or one document of it, cannot be parsed as YAML or JSON the way kubectl parses it, so none of its objects can be checked.",
 		Remediation: "Fix the syntax at the reported position; `kubectl apply --dry-run=client -f FILE` shows the same error."},
-	{ID: manifest.RuleDuplicateKey, Severity: lint.Error, Title: "Mapping key written twice",
+	{ID: manifest.RuleDuplicateKey, Severity: lint.Error, PerFile: true, Title: "Mapping key written twice",
 		Description: "A key appears twice in one mapping. Kubernetes keeps only the last value, so the first one is silently lost.",
 		Remediation: "Remove one of the two entries, or merge them into one."},
-	{ID: manifest.RuleMissingKind, Severity: lint.Error, Title: "Object has no kind",
+	{ID: manifest.RuleMissingKind, Severity: lint.Error, PerFile: true, Title: "Object has no kind",
 		Description: "A document is not a Kubernetes object: it is not a mapping, or it lacks `kind` or `apiVersion`, so neither Kubernetes nor podlint can tell what it is.",
 		Remediation: "Add `apiVersion` and `kind`, or move files that are not Kubernetes manifests out of the linted paths."},
-	{ID: manifest.RuleUnreadableFile, Severity: lint.Error, Title: "File cannot be read as text",
+	{ID: manifest.RuleUnreadableFile, Severity: lint.Error, PerFile: true, Title: "File cannot be read as text",
 		Description: "The file could not be read, is too large, is binary, or is not UTF-8 text.",
 		Remediation: "Check the file's permissions and encoding, or leave it out of the linted paths."},
 }

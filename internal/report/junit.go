@@ -54,10 +54,20 @@ type fileObject struct {
 	byRule map[string][]lint.Finding
 }
 
-// JUnit writes JUnit XML: a test suite per file and a test case per object and rule that ran, so the
-// number of tests stays the same from run to run and fixing a finding turns a failure into a pass.
-// Findings at or above the fail level are failures; those below it are kept in the case's output.
+// JUnit writes JUnit XML: a test suite per file, holding a test case per object and rule that ran,
+// so the number of tests stays the same from run to run and fixing a finding turns a failure into a
+// pass. Rules about the file itself (RuleInfo.PerFile) and findings outside any object get the file's
+// own cases. Findings at or above the fail level are failures; those below it are kept in the case's
+// output.
 func JUnit(w io.Writer, r *lint.Result, opts Options) error {
+	var fileRules, objectRules []string
+	for id, info := range opts.Rules {
+		if info.PerFile {
+			fileRules = append(fileRules, id)
+		} else {
+			objectRules = append(objectRules, id)
+		}
+	}
 	files := map[string][]*fileObject{}
 	find := func(file, label string) *fileObject {
 		for _, o := range files[file] {
@@ -69,22 +79,27 @@ func JUnit(w io.Writer, r *lint.Result, opts Options) error {
 		files[file] = append(files[file], o)
 		return o
 	}
-	// Findings outside any object (a file that is not YAML at all) come first, as the file's own case.
+	// The file's own cases come first, then the objects in the order they were written.
+	groupOf := func(f lint.Finding) string {
+		if opts.Rules[f.Rule].PerFile {
+			return fileLabel
+		}
+		return objectLabel(f.Object)
+	}
 	for _, f := range r.Findings {
-		if f.Object == (manifest.Object{}) {
-			find(f.File, objectLabel(f.Object))
+		if len(fileRules) > 0 || groupOf(f) == fileLabel {
+			find(f.File, fileLabel)
 		}
 	}
 	for _, o := range r.Objects {
+		if len(fileRules) > 0 {
+			find(o.File, fileLabel)
+		}
 		find(o.File, objectLabel(o.Object))
 	}
 	for _, f := range r.Findings {
-		o := find(f.File, objectLabel(f.Object))
+		o := find(f.File, groupOf(f))
 		o.byRule[f.Rule] = append(o.byRule[f.Rule], f)
-	}
-	var catalog []string
-	for id := range opts.Rules {
-		catalog = append(catalog, id)
 	}
 
 	out := junitSuites{Name: "podlint"}
@@ -101,14 +116,16 @@ func JUnit(w io.Writer, r *lint.Result, opts Options) error {
 			for id := range o.byRule {
 				rules[id] = true
 			}
-			// The catalog's rules check objects; the file's own case only lists what was found.
-			if o.label != fileLabel {
-				for _, id := range catalog {
-					rules[id] = true
-				}
+			catalog := objectRules
+			if o.label == fileLabel {
+				catalog = fileRules
+			}
+			for _, id := range catalog {
+				rules[id] = true
 			}
 			if len(rules) == 0 {
-				suite.Cases = append(suite.Cases, junitCase{Name: "podlint", Classname: o.label, File: path})
+				// No rule of the catalog looks at single objects: the object still counts as checked.
+				suite.Cases = append(suite.Cases, junitCase{Name: "checked", Classname: o.label, File: path})
 				continue
 			}
 			ids := make([]string, 0, len(rules))

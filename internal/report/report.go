@@ -34,6 +34,9 @@ type RuleInfo struct {
 	Severity    lint.Severity
 	// HelpURI is the rule's documentation page; see DocURL.
 	HelpURI string
+	// PerFile marks rules about the file rather than its objects (the loader's: parse errors,
+	// duplicate keys); JUnit gives them one test case per file.
+	PerFile bool
 }
 
 // DocsBase is where the rule pages live: rules/<id>/README.md in the repository.

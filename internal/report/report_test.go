@@ -45,9 +45,10 @@ func sampleResult() (*lint.Result, Options) {
 		Version: "1.2.3",
 		Rules: map[string]RuleInfo{
 			"parse-error": {ID: "parse-error", Title: "File is not valid YAML or JSON", Description: "The file cannot be parsed.",
-				Remediation: "Fix the syntax.", Severity: lint.Error, HelpURI: DocURL("parse-error")},
+				Remediation: "Fix the syntax.", Severity: lint.Error, HelpURI: DocURL("parse-error"), PerFile: true},
 			"duplicate-key": {ID: "duplicate-key", Title: "Mapping key written twice", Description: "A key appears twice in one mapping.",
-				Remediation: "Remove one of the entries.", Severity: lint.Error, HelpURI: DocURL("duplicate-key")},
+				Remediation: "Remove one of the entries.", Severity: lint.Error, HelpURI: DocURL("duplicate-key"), PerFile: true},
+			"image-tag": {ID: "image-tag", Title: "Image without a pinned tag", Severity: lint.Warning},
 		},
 	}
 	return r, opts
@@ -224,7 +225,7 @@ func TestSARIFContent(t *testing.T) {
 	for _, d := range run.Tool.Driver.Rules {
 		ids = append(ids, d.ID)
 	}
-	if got, want := strings.Join(ids, " "), "custom-policy duplicate-key parse-error"; got != want {
+	if got, want := strings.Join(ids, " "), "custom-policy duplicate-key image-tag parse-error"; got != want {
 		t.Errorf("descriptors %q, want %q (the catalog plus rules that reported)", got, want)
 	}
 	for _, d := range run.Tool.Driver.Rules {
@@ -352,26 +353,30 @@ func TestJUnit(t *testing.T) {
 		failures int
 	}{
 		{"every finding fails", 0, []string{
+			"broken.yaml|(file)|duplicate-key|pass",
 			"broken.yaml|(file)|parse-error|failure",
+			"deploy/a,b:c 100%.yaml|(file)|duplicate-key|pass",
+			"deploy/a,b:c 100%.yaml|(file)|parse-error|pass",
 			"deploy/a,b:c 100%.yaml|Deployment/api|custom-policy|failure",
-			"deploy/a,b:c 100%.yaml|Deployment/api|duplicate-key|pass",
-			"deploy/a,b:c 100%.yaml|Deployment/api|parse-error|pass",
+			"deploy/a,b:c 100%.yaml|Deployment/api|image-tag|pass",
+			"web.yaml|(file)|duplicate-key|failure",
+			"web.yaml|(file)|parse-error|pass",
 			"web.yaml|Pod/default/web|custom-policy|failure",
-			"web.yaml|Pod/default/web|duplicate-key|failure",
-			"web.yaml|Pod/default/web|parse-error|pass",
-			"web.yaml|Pod/default/ok|duplicate-key|pass",
-			"web.yaml|Pod/default/ok|parse-error|pass",
+			"web.yaml|Pod/default/web|image-tag|pass",
+			"web.yaml|Pod/default/ok|image-tag|pass",
 		}, 4},
 		{"errors only fail", lint.Error, []string{
+			"broken.yaml|(file)|duplicate-key|pass",
 			"broken.yaml|(file)|parse-error|failure",
+			"deploy/a,b:c 100%.yaml|(file)|duplicate-key|pass",
+			"deploy/a,b:c 100%.yaml|(file)|parse-error|pass",
 			"deploy/a,b:c 100%.yaml|Deployment/api|custom-policy|pass+output",
-			"deploy/a,b:c 100%.yaml|Deployment/api|duplicate-key|pass",
-			"deploy/a,b:c 100%.yaml|Deployment/api|parse-error|pass",
+			"deploy/a,b:c 100%.yaml|Deployment/api|image-tag|pass",
+			"web.yaml|(file)|duplicate-key|failure",
+			"web.yaml|(file)|parse-error|pass",
 			"web.yaml|Pod/default/web|custom-policy|pass+output",
-			"web.yaml|Pod/default/web|duplicate-key|failure",
-			"web.yaml|Pod/default/web|parse-error|pass",
-			"web.yaml|Pod/default/ok|duplicate-key|pass",
-			"web.yaml|Pod/default/ok|parse-error|pass",
+			"web.yaml|Pod/default/web|image-tag|pass",
+			"web.yaml|Pod/default/ok|image-tag|pass",
 		}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
