@@ -82,6 +82,10 @@ Usage:
 
 Folders are searched recursively for .yaml, .yml and .json files.
 
+Reports: --format may be repeated; each --output names the file of the --format just before it, and a
+--format without --output writes to standard output (at most one may):
+  podlint --format text --format sarif --output podlint.sarif manifests/
+
 Exit codes: 0 nothing at or above --fail-level, 1 findings at or above it, 2 podlint could not run.
 
 Flags:

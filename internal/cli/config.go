@@ -57,7 +57,7 @@ func runConfig(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
-	if err := checkRuleIDs(&fl, cfg, knownSet(ruleIDs())); err != nil {
+	if err := checkRuleIDs(&fl, cfg, knownSet(ruleCatalog())); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}

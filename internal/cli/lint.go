@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,12 +10,10 @@ import (
 	"runtime"
 
 	"github.com/podlint/podlint/internal/lint"
-	"github.com/podlint/podlint/internal/report"
 )
 
 type lintFlags struct {
-	format    string
-	output    string
+	reports   reportFlags
 	failLevel string
 	color     string
 	workers   int
@@ -27,8 +24,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	var fl lintFlags
 	fs := flag.NewFlagSet("podlint", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&fl.format, "format", "text", "output format: text or json")
-	fs.StringVar(&fl.output, "output", "", "write the report to `FILE` instead of standard output")
+	fl.reports.register(fs)
 	fs.StringVar(&fl.failLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: error, warning or info")
 	fs.StringVar(&fl.color, "color", "auto", "color the text output: auto, always or never (NO_COLOR is respected)")
 	fs.IntVar(&fl.workers, "j", runtime.NumCPU(), "check `N` files at once")
@@ -59,19 +55,21 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return usageError(env, fmt.Errorf("--fail-level: %w", err))
 	}
-	write, err := report.Lookup(fl.format)
+	targets, err := fl.reports.targets()
 	if err != nil {
-		return usageError(env, fmt.Errorf("--format: %w", err))
+		return usageError(env, err)
 	}
-	useColor, err := colorWanted(env, fl.color, fl.output)
-	if err != nil {
+	if _, err := colorWanted(env, fl.color, ""); err != nil {
+		return usageError(env, err)
+	}
+	if err := checkNotInput(targets, paths); err != nil {
 		return usageError(env, err)
 	}
 	if fl.workers < 1 {
 		return usageError(env, fmt.Errorf("-j must be at least 1"))
 	}
 
-	known := knownSet(ruleIDs())
+	known := knownSet(ruleCatalog())
 	if err := checkRuleIDs(&fl.configFlags, cfg, known); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
@@ -95,17 +93,8 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
-	var buf bytes.Buffer
-	if err := write(&buf, res, report.Options{Color: useColor}); err != nil {
-		fmt.Fprintf(env.Stderr, "podlint: write report: %v\n", err)
-		return ExitError
-	}
-	if fl.output != "" {
-		if err := os.WriteFile(fl.output, buf.Bytes(), 0o644); err != nil {
-			fmt.Fprintf(env.Stderr, "podlint: write report: %v\n", err)
-			return ExitError
-		}
-	} else if _, err := env.Stdout.Write(buf.Bytes()); err != nil {
+	if err := writeReports(env, targets, res, reportOptions(failLevel), fl.color); err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
 	if max := res.Summary.Max(); max != 0 && max >= failLevel {

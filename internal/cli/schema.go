@@ -6,16 +6,17 @@ import (
 
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
+	"github.com/podlint/podlint/internal/report"
 	"github.com/podlint/podlint/internal/validate"
 )
 
 // ruleSchema is the rule id of schema violations.
 const ruleSchema = "schema"
 
-// Registered here rather than in the builtinRules literal, so the schema check stays in one file.
-func init() {
-	builtinRules[ruleSchema] = "an object that breaks the Kubernetes API schema: unknown field, missing field, wrong type or value"
-}
+// schemaRule describes the schema check for the catalog.
+var schemaRule = report.RuleInfo{ID: ruleSchema, Severity: lint.Error, Title: "Object breaks the Kubernetes API schema",
+	Description: "The object does not match the Kubernetes API schema podlint embeds: an unknown field (often a typo), a missing required field, a value of the wrong type, or a value outside the allowed set. The API server would reject it, or, for a YAML boolean where a string belongs, decode something else than was meant.",
+	Remediation: "Fix the field the message names; for a value like yes, on or 1.10 that must stay a string, quote it."}
 
 // schemaFlags registers the schema validation flags and returns the constructor of the checker, to
 // be called once the flags are parsed.

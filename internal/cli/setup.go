@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/labels"
@@ -12,6 +11,7 @@ import (
 	"github.com/podlint/podlint/internal/config"
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
+	"github.com/podlint/podlint/internal/report"
 )
 
 // configFlags are the flags that adjust the configuration file.
@@ -138,32 +138,10 @@ func selectorFilter(sel string) (func(*manifest.Document) bool, error) {
 	}, nil
 }
 
-// builtinRules are the rules podlint's own stages report, beside the policy rules.
-var builtinRules = map[string]string{
-	manifest.RuleParseError:     "YAML or JSON that does not parse",
-	manifest.RuleDuplicateKey:   "a mapping key written twice: only the last value counts",
-	manifest.RuleMissingKind:    "a document without apiVersion or kind",
-	manifest.RuleUnreadableFile: "a file that is not UTF-8 text, or too large",
-	lint.RuleInvalidSuppression: "a podlint:ignore comment without a reason, with an unknown rule, or that suppresses nothing",
-}
-
-// ruleIDs lists every known rule id, sorted.
-func ruleIDs(extra ...[]string) []string {
-	var ids []string
-	for id := range builtinRules {
-		ids = append(ids, id)
+// knownSet says whether a rule id is in the catalog.
+func knownSet(catalog map[string]report.RuleInfo) func(string) bool {
+	return func(id string) bool {
+		_, ok := catalog[id]
+		return ok
 	}
-	for _, e := range extra {
-		ids = append(ids, e...)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-func knownSet(ids []string) func(string) bool {
-	set := map[string]bool{}
-	for _, id := range ids {
-		set[id] = true
-	}
-	return func(id string) bool { return set[id] }
 }

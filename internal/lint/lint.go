@@ -65,6 +65,15 @@ type Options struct {
 type Result struct {
 	Findings []Finding
 	Summary  Summary
+	// Objects lists every object checked, in file order, so that reports such as JUnit can show the
+	// objects that passed as well as those with findings.
+	Objects []ObjectRef
+}
+
+// ObjectRef names one checked object and the file it came from.
+type ObjectRef struct {
+	File   string
+	Object manifest.Object
 }
 
 // Run lints the files and folders in paths. It returns an error only when podlint could not do its
@@ -141,6 +150,9 @@ feed:
 			res.Summary.Count(f)
 		}
 		res.Findings = append(res.Findings, r.findings...)
+		for _, o := range r.checked {
+			res.Objects = append(res.Objects, ObjectRef{File: r.name, Object: o})
+		}
 	}
 	Sort(res.Findings)
 	return res, nil
@@ -152,6 +164,8 @@ type fileResult struct {
 	skipped    int
 	suppressed Suppressed
 	err        error
+	name       string
+	checked    []manifest.Object
 }
 
 // checkFile loads one file and checks each of its objects. The file's documents are dropped when it
@@ -169,7 +183,7 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
 	}
 	f := manifest.Load(name, data)
-	var r fileResult
+	r := fileResult{name: name}
 	var findings []Finding
 	for _, p := range f.Problems {
 		findings = append(findings, problemFinding(f, p))
@@ -179,6 +193,7 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 			continue
 		}
 		r.objects++
+		r.checked = append(r.checked, doc.Object)
 		for _, p := range doc.Problems {
 			findings = append(findings, problemFinding(f, p))
 		}
