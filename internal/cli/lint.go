@@ -30,6 +30,8 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.IntVar(&fl.workers, "j", runtime.NumCPU(), "check `N` files at once")
 	fl.configFlags.register(fs)
 	newSchemaChecker := schemaFlags(fs)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for performance work)")
+	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the run to `FILE`")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(env.Stdout, usage)
@@ -88,7 +90,12 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		NoSuppress: fl.noSuppress,
 		Checkers:   []lint.Checker{newSchemaChecker()},
 	}
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		return usageError(env, err)
+	}
 	res, err := lint.Run(ctx, paths, opts)
+	stop()
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
