@@ -90,6 +90,9 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		NoSuppress: fl.noSuppress,
 		Checkers:   []lint.Checker{newSchemaChecker()},
 	}
+	for _, t := range targets {
+		opts.ListObjects = opts.ListObjects || t.format == "junit"
+	}
 	stop, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {
 		return usageError(env, err)

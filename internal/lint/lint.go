@@ -59,6 +59,9 @@ type Options struct {
 	KnownRule func(id string) bool
 	// NoSuppress reports everything, ignoring suppression comments and annotations (for audits).
 	NoSuppress bool
+	// ListObjects fills Result.Objects. Only reports that list clean objects (JUnit) need it; without
+	// it a run's memory does not grow with the number of objects.
+	ListObjects bool
 }
 
 // Result is the outcome of a run.
@@ -193,7 +196,9 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 			continue
 		}
 		r.objects++
-		r.checked = append(r.checked, doc.Object)
+		if opts.ListObjects {
+			r.checked = append(r.checked, doc.Object)
+		}
 		for _, p := range doc.Problems {
 			findings = append(findings, problemFinding(f, p))
 		}
