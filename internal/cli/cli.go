@@ -102,15 +102,17 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		if err := fs.Parse(args); err != nil {
 			return nil, err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		remaining := fs.Args()
+		if len(remaining) == 0 {
 			return rest, nil
 		}
-		if args[0] == "--" {
-			return append(rest, args[1:]...), nil
+		// flag.Parse consumes a "--" that ends the flags: everything after it is a path, even
+		// "-file.yaml"
+		if n := len(args) - len(remaining); n > 0 && args[n-1] == "--" {
+			return append(rest, remaining...), nil
 		}
-		rest = append(rest, args[0])
-		args = args[1:]
+		rest = append(rest, remaining[0])
+		args = remaining[1:]
 	}
 }
 

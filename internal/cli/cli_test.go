@@ -98,3 +98,11 @@ func TestInit(t *testing.T) {
 		t.Fatalf("second init must refuse: %d %s", code, errs)
 	}
 }
+
+func TestDoubleDashEndsFlags(t *testing.T) {
+	dir := repo(t, map[string]string{"-odd.yaml": dupPod, "p.yaml": dupPod})
+	code, out, errs := run(t, dir, "", "--format", "json", "--", "p.yaml", "-odd.yaml")
+	if code != 1 || !strings.Contains(out, `"file": "-odd.yaml"`) || !strings.Contains(out, `"file": "p.yaml"`) {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+}
