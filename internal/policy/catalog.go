@@ -115,7 +115,13 @@ func packages(modules map[string]*ast.Module, builtin map[string]bool) []*pkgInf
 	for _, p := range byName {
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	// Built-in packages first, so that they keep their ids when a user policy claims one too.
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].builtin != out[j].builtin {
+			return out[i].builtin
+		}
+		return out[i].name < out[j].name
+	})
 	return out
 }
 

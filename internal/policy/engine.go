@@ -150,6 +150,9 @@ func (e *Engine) Rules() []Rule { return e.catalog }
 
 // Check evaluates every rule on one document. It implements lint.Checker.
 func (e *Engine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issue, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	input, err := toTerm(doc.Value)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
