@@ -3,10 +3,12 @@
 # description: |
 #   The ports list of a container documents what it listens on; Services, network policies and
 #   readers rely on it. A probe or lifecycle handler (httpGet, tcpSocket, grpc) that checks a port
-#   number missing from the list points at an undocumented port, or at the wrong one. A handler that
-#   names a port (`port: http`) the container does not declare is worse: the kubelet cannot resolve
-#   the name and the probe or hook fails, so that finding is an error. Handlers with a host set
-#   check another machine and are skipped.
+#   number the container does not declare points at an undocumented port, or at the wrong one. (A
+#   number that another container of the pod declares is documented: the pod shares one network,
+#   and some pods check a helper container's health port.) A handler that names a port
+#   (`port: http`) the container itself does not declare is worse: the kubelet looks names up in
+#   the container's own ports only, cannot resolve it, and the probe or hook fails, so that finding
+#   is an error. Handlers with a host set check another machine and are skipped.
 #
 #   As information, the rule also lists declared container ports without a name: a name documents
 #   what the port is for and lets probes and Services refer to it.
@@ -35,9 +37,11 @@ _fails(h) := sprintf("the %s hook fails", [h.where]) if {
 	h.hook
 } else := sprintf("the %s fails", [h.where])
 
-_declares_number(container, n) if {
-	some p in container.ports
-	p.containerPort == n
+_declared_number(pod_path, n) if {
+	some pod in lib.pods
+	pod.path == pod_path
+	some p in pod.ports
+	p.port == n
 }
 
 _declares_name(container, name) if {
@@ -51,18 +55,20 @@ deny contains finding if {
 	some h in c.handlers
 	h.host == ""
 	is_number(h.port)
-	not _declares_number(c.container, h.port)
+	not _declared_number(c.pod_path, h.port)
 	finding := {
-		"msg": sprintf("%s of %s uses port %v, which the container does not declare in its ports", [_what(h), c.label, h.port]),
+		"msg": sprintf("%s of %s uses port %v, which no container of the pod declares in its ports", [_what(h), c.label, h.port]),
 		"path": h.path,
 	}
 }
 
+# gRPC probes take only a number: a string there is a schema error, not a port name.
 deny contains finding if {
 	some c in lib.containers
 	some h in c.handlers
 	h.host == ""
 	is_string(h.port)
+	h.type != "grpc"
 	not _declares_name(c.container, h.port)
 	finding := {
 		"msg": sprintf("%s of %s names port %q, which the container does not declare: %s", [_what(h), c.label, h.port, _consequence(h)]),
