@@ -56,6 +56,10 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		switch args[0] {
 		case "lint":
 			return runLint(ctx, env, args[1:])
+		case "rules":
+			return runRules(ctx, env, args[1:])
+		case "verify":
+			return runVerify(ctx, env, args[1:])
 		case "version":
 			fmt.Fprintf(env.Stdout, "podlint %s\n", version())
 			return ExitOK
@@ -78,6 +82,8 @@ Usage:
   podlint lint [flags] PATH...   the same
   podlint init                   write a commented .podlint.yaml in this folder
   podlint config [flags]         print the effective configuration
+  podlint rules [ID]             list the rules, or describe one (podlint rules --help)
+  podlint verify DIR...          run the Rego tests of policy folders
   podlint version                print the version
 
 Folders are searched recursively for .yaml, .yml and .json files.

@@ -3,14 +3,38 @@ package cli
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// run executes podlint in-process in dir and returns exit code, stdout and stderr.
-func run(t *testing.T, dir, stdin string, args ...string) (int, string, string) {
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// checkGolden compares output with a golden file, or rewrites it with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", path, got)
+	}
+}
+
+// runIn executes podlint in-process in dir and returns exit code, stdout and stderr.
+func runIn(t *testing.T, dir, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	wd, _ := os.Getwd()
 	if err := os.Chdir(dir); err != nil {
@@ -81,7 +105,7 @@ func TestConfigAndFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := repo(t, tt.files)
-			code, out, errs := run(t, dir, "", tt.args...)
+			code, out, errs := runIn(t, dir, "", tt.args...)
 			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errs, tt.err) {
 				t.Errorf("podlint %v: exit %d\nstdout: %s\nstderr: %s", tt.args, code, out, errs)
 			}
@@ -91,17 +115,17 @@ func TestConfigAndFlags(t *testing.T) {
 
 func TestInit(t *testing.T) {
 	dir := repo(t, nil)
-	if code, out, errs := run(t, dir, "", "init"); code != 0 || !strings.Contains(out, "wrote .podlint.yaml") {
+	if code, out, errs := runIn(t, dir, "", "init"); code != 0 || !strings.Contains(out, "wrote .podlint.yaml") {
 		t.Fatalf("init: %d %s %s", code, out, errs)
 	}
-	if code, _, errs := run(t, dir, "", "init"); code != 2 || !strings.Contains(errs, "already exists") {
+	if code, _, errs := runIn(t, dir, "", "init"); code != 2 || !strings.Contains(errs, "already exists") {
 		t.Fatalf("second init must refuse: %d %s", code, errs)
 	}
 }
 
 func TestDoubleDashEndsFlags(t *testing.T) {
 	dir := repo(t, map[string]string{"-odd.yaml": dupPod, "p.yaml": dupPod})
-	code, out, errs := run(t, dir, "", "--format", "json", "--", "p.yaml", "-odd.yaml")
+	code, out, errs := runIn(t, dir, "", "--format", "json", "--", "p.yaml", "-odd.yaml")
 	if code != 1 || !strings.Contains(out, `"file": "-odd.yaml"`) || !strings.Contains(out, `"file": "p.yaml"`) {
 		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}

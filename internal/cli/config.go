@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,7 +58,12 @@ func runConfig(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
-	if err := checkRuleIDs(&fl, cfg, knownSet(ruleCatalog())); err != nil {
+	engine, err := policyChecker(context.Background(), cfg)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
+		return ExitError
+	}
+	if err := checkRuleIDs(&fl, cfg, knownSet(ruleCatalog(engine.Rules()))); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}

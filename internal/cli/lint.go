@@ -71,7 +71,13 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, fmt.Errorf("-j must be at least 1"))
 	}
 
-	known := knownSet(ruleCatalog())
+	policies, err := policyChecker(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
+		return ExitError
+	}
+	catalog := ruleCatalog(policies.Rules())
+	known := knownSet(catalog)
 	if err := checkRuleIDs(&fl.configFlags, cfg, known); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
@@ -88,7 +94,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		Rule:       ruleSettings(cfg),
 		KnownRule:  known,
 		NoSuppress: fl.noSuppress,
-		Checkers:   []lint.Checker{newSchemaChecker()},
+		Checkers:   []lint.Checker{newSchemaChecker(), policies},
 	}
 	for _, t := range targets {
 		opts.ListObjects = opts.ListObjects || t.format == "junit"
@@ -103,7 +109,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
-	if err := writeReports(env, targets, res, reportOptions(failLevel), fl.color); err != nil {
+	if err := writeReports(env, targets, res, reportOptions(failLevel, catalog), fl.color); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}

@@ -236,7 +236,7 @@ func writeFileAtomic(name string, data []byte) error {
 }
 
 // reportOptions gathers what the writers need beyond the findings.
-func reportOptions(failLevel lint.Severity) report.Options {
+func reportOptions(failLevel lint.Severity, catalog map[string]report.RuleInfo) report.Options {
 	base, _ := os.Getwd()
-	return report.Options{Rules: ruleCatalog(), BaseDir: base, Version: version(), FailLevel: failLevel}
+	return report.Options{Rules: catalog, BaseDir: base, Version: version(), FailLevel: failLevel}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
+	"github.com/podlint/podlint/internal/policy"
 	"github.com/podlint/podlint/internal/report"
 )
 
@@ -26,19 +27,21 @@ var loaderRules = []report.RuleInfo{
 		Remediation: "Write the reason after ` -- `, fix the rule id (`podlint rules` lists them), or delete the comment."},
 }
 
-// ruleCatalog is every rule podlint knows, by id, for the formats that describe rules (SARIF, JUnit,
-// Markdown links).
-func ruleCatalog() map[string]report.RuleInfo {
+// ruleCatalog is every rule podlint knows, by id: the loader's, the schema check, and the policy
+// engine's (built-in and the user's). Reports describe rules from it, and suppressions and
+// configuration are checked against it. Only podlint's own rules have a documentation page.
+func ruleCatalog(policyRules []policy.Rule) map[string]report.RuleInfo {
 	catalog := map[string]report.RuleInfo{}
-	add := func(rules []report.RuleInfo) {
-		for _, r := range rules {
-			if r.HelpURI == "" {
-				r.HelpURI = report.DocURL(r.ID)
-			}
-			catalog[r.ID] = r
-		}
+	for _, r := range append(append([]report.RuleInfo(nil), loaderRules...), schemaRule) {
+		r.HelpURI = report.DocURL(r.ID)
+		catalog[r.ID] = r
 	}
-	add(loaderRules)
-	add([]report.RuleInfo{schemaRule})
+	for _, r := range policyRules {
+		info := report.RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Remediation: r.Remediation, Severity: r.Severity}
+		if r.Builtin {
+			info.HelpURI = report.DocURL(r.ID)
+		}
+		catalog[r.ID] = info
+	}
 	return catalog
 }

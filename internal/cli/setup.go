@@ -22,6 +22,7 @@ type configFlags struct {
 	exclude    stringList
 	selector   string
 	noSuppress bool
+	policies   stringList
 }
 
 func (c *configFlags) register(fs *flag.FlagSet) {
@@ -31,6 +32,7 @@ func (c *configFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.exclude, "exclude", "skip paths matching `GLOB` (** matches folders); repeatable")
 	fs.StringVar(&c.selector, "selector", "", "lint only objects whose pod labels match the kubectl label `SELECTOR` (app=web,rel in (beta,canary))")
 	fs.StringVar(&c.selector, "l", "", "shorthand for --selector")
+	fs.Var(&c.policies, "policy", "also apply the Rego policies in `DIR` (repeatable; added to the configuration's)")
 	fs.BoolVar(&c.noSuppress, "no-suppress", false, "report everything, ignoring podlint:ignore comments and podlint.io/ignore annotations")
 }
 
@@ -53,6 +55,7 @@ func loadConfig(fl *configFlags, fs *flag.FlagSet) (*config.Config, error) {
 		cfg = c
 	}
 	cfg.Exclude = append(cfg.Exclude, fl.exclude...)
+	cfg.AddPolicies(fl.policies...)
 	for _, id := range splitIDs(fl.disable) {
 		cfg.SetRule(id, "off")
 	}

@@ -38,6 +38,8 @@ type Config struct {
 
 	// ruleLines remembers where each rule id was written, for errors found after loading.
 	ruleLines map[string][2]int
+	// filePolicies counts the entries of Policies that came from the file (resolved against its folder).
+	filePolicies int
 }
 
 // Rule configures one rule.
@@ -135,6 +137,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		case "policies":
 			list, err := p.strings(val, "policies")
 			c.Policies = list
+			c.filePolicies = len(list)
 			return err
 		case "rules":
 			c.Rules = map[string]Rule{}
@@ -351,6 +354,27 @@ func (c *Config) Excluded(path string) bool {
 		}
 	}
 	return false
+}
+
+// PolicyDirs returns the policy folders: the file's, relative to the file's folder, then those added
+// by flags, as given.
+func (c *Config) PolicyDirs() []string {
+	var out []string
+	for i, d := range c.Policies {
+		if i < c.filePolicies && !filepath.IsAbs(d) {
+			d = filepath.Join(c.Dir(), d)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// AddPolicies appends policy folders given on the command line (relative to the current folder).
+func (c *Config) AddPolicies(dirs ...string) {
+	if c.filePolicies == 0 && len(c.Policies) > 0 && c.Path != "" {
+		c.filePolicies = len(c.Policies)
+	}
+	c.Policies = append(c.Policies, dirs...)
 }
 
 // RuleIDs lists the configured rule ids, sorted.

@@ -269,6 +269,7 @@ const goodPod = `apiVersion: v1
 kind: Pod
 metadata:
   name: good
+  labels: {app: good, rel: stable}
 spec:
   containers:
     - name: app
@@ -280,6 +281,7 @@ kind: Pod
 metadata:
   name: web
   name: web2
+  labels: {app: web, rel: stable}
 spec:
   containers:
     - name: app

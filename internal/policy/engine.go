@@ -1,0 +1,277 @@
+// Package policy runs Rego rules over manifests through the OPA Go library: the built-in rules
+// embedded from rules/, and the user's own policy folders. It compiles everything once, prepares a
+// single query that collects every finding rule, and evaluates it for each document.
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/podlint/podlint/internal/lint"
+	"github.com/podlint/podlint/internal/manifest"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Dirs are the user's policy folders (or single .rego files), loaded beside the built-in rules.
+	Dirs []string
+	// Params set rule parameters by rule id; each given key replaces the default from the rule's
+	// METADATA (custom.params). Rules read them as data.podlint.params[id].
+	Params map[string]map[string]any
+}
+
+// Engine evaluates the rules. It is safe for use from several goroutines: the compiled policies
+// and the prepared query are shared, read-only.
+type Engine struct {
+	query   rego.PreparedEvalQuery
+	outputs []output
+	catalog []Rule
+	// podsOnly is true when every rule is built in: they are all about pods, so a document
+	// without one need not be evaluated at all.
+	podsOnly bool
+	// cancels maps a context's Done channel to the topdown.Cancel that fires with it (see cancelFor).
+	cancels sync.Map
+}
+
+// New loads, compiles and prepares the built-in rules and the folders in opts. A policy that does
+// not parse or compile is an *Error naming each file and line.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	srcs, err := builtinSources(false)
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range opts.Dirs {
+		s, err := dirSources(dir, false)
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, s...)
+	}
+	compiler, modules, err := compile(srcs)
+	if err != nil {
+		return nil, err
+	}
+	outs, cat, err := buildCatalog(packages(modules, builtinNames(srcs)))
+	if err != nil {
+		return nil, err
+	}
+	data, err := paramsData(cat, opts.Params)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{outputs: outs, catalog: cat, podsOnly: true}
+	for _, o := range outs {
+		if !o.builtin {
+			e.podsOnly = false
+		}
+	}
+	if e.query, err = prepare(ctx, compiler, inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true)), outs); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func builtinNames(srcs []source) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range srcs {
+		if s.builtin {
+			m[s.name] = true
+		}
+	}
+	return m
+}
+
+// prepare builds the one query: for each finding rule an array of its results, always defined
+// (empty when the rule is undefined for this input), so one evaluation returns everything. The
+// built-in rules are all about pods; they are skipped, with one test, for documents without one.
+func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output) (rego.PreparedEvalQuery, error) {
+	var q strings.Builder
+	for i, o := range outs {
+		if i > 0 {
+			q.WriteString("; ")
+		}
+		guard := ""
+		if o.builtin {
+			guard = "data.podlint.lib.pods[_]; "
+		}
+		fmt.Fprintf(&q, "%s := [f | %ssome f in %s]", o.binding, guard, o.ref)
+	}
+	if len(outs) == 0 {
+		q.WriteString("true")
+	}
+	body, err := ast.ParseBodyWithOpts(q.String(), ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return rego.PreparedEvalQuery{}, fmt.Errorf("build policy query: %w", err)
+	}
+	opts := []func(*rego.Rego){
+		rego.ParsedQuery(body),
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.Capabilities(capabilities()),
+	}
+	opts = append(opts, regoBuiltins()...)
+	pq, err := rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return pq, fmt.Errorf("prepare policy query: %w", err)
+	}
+	return pq, nil
+}
+
+// paramsData is the data document: data.podlint.params[id] holds each rule's parameters, defaults
+// from METADATA overlaid with what the caller sets.
+func paramsData(cat []Rule, set map[string]map[string]any) (map[string]any, error) {
+	params := map[string]any{}
+	known := map[string]bool{}
+	for _, r := range cat {
+		known[r.ID] = true
+		if len(r.Params) > 0 {
+			params[r.ID] = maps.Clone(r.Params)
+		}
+	}
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if !known[id] {
+			return nil, fmt.Errorf("parameters for unknown rule %q", id)
+		}
+		p, _ := params[id].(map[string]any)
+		if p == nil {
+			p = map[string]any{}
+		}
+		maps.Copy(p, set[id])
+		params[id] = p
+	}
+	return map[string]any{"podlint": map[string]any{"params": params}}, nil
+}
+
+// Rules returns the catalog, sorted by id.
+func (e *Engine) Rules() []Rule { return e.catalog }
+
+// Check evaluates every rule on one document. It implements lint.Checker.
+func (e *Engine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issue, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if e.podsOnly && len(doc.Pods) == 0 {
+		return nil, nil
+	}
+	input, err := toTerm(doc.Value)
+	if err != nil {
+		return nil, fmt.Errorf("policy input: %w", err)
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input.Value), rego.EvalExternalCancel(e.cancelFor(ctx)))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	var issues []lint.Issue
+	for _, o := range e.outputs {
+		results, _ := rs[0].Bindings[o.binding].([]any)
+		for _, r := range results {
+			issues = append(issues, issueOf(o, r))
+		}
+	}
+	return issues, nil
+}
+
+// cancelFor returns a Cancel that fires when ctx is done, shared by every evaluation under ctx.
+// Left to itself, OPA starts a goroutine per evaluation to watch the context; with thousands of
+// small documents that costs more than some of the rules.
+func (e *Engine) cancelFor(ctx context.Context) topdown.Cancel {
+	done := ctx.Done()
+	if done == nil {
+		return topdown.NewCancel() // a context that is never done: nothing to watch
+	}
+	if c, ok := e.cancels.Load(done); ok {
+		return c.(topdown.Cancel)
+	}
+	c := topdown.NewCancel()
+	if prev, loaded := e.cancels.LoadOrStore(done, c); loaded {
+		return prev.(topdown.Cancel)
+	}
+	go func() {
+		<-done
+		c.Cancel()
+		e.cancels.Delete(done)
+	}()
+	return c
+}
+
+// issueOf reads one result of a finding rule: a string message, or an object with msg and
+// optionally path (a list of keys and indexes, or a JSON pointer), severity (error, warning or
+// info, overriding the rule's), and at: "key" to point at the key of the map entry at path rather
+// than its value (for a key that is itself the mistake).
+func issueOf(o output, r any) lint.Issue {
+	is := lint.Issue{Rule: o.id, Severity: o.severity}
+	obj, ok := r.(map[string]any)
+	if !ok {
+		is.Message = messageOf(r)
+		return is
+	}
+	if msg, ok := obj["msg"].(string); ok {
+		is.Message = msg
+	} else {
+		is.Message = messageOf(r)
+	}
+	is.Path = pathOf(obj["path"])
+	if s, ok := obj["severity"].(string); ok {
+		if sev, err := lint.ParseSeverity(s); err == nil {
+			is.Severity = sev
+		}
+	}
+	is.AtKey = obj["at"] == "key"
+	return is
+}
+
+func messageOf(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func pathOf(v any) manifest.Path {
+	switch p := v.(type) {
+	case string:
+		if strings.HasPrefix(p, "/") {
+			return manifest.ParsePointer(p)
+		}
+	case []any:
+		out := make(manifest.Path, 0, len(p))
+		for _, seg := range p {
+			switch s := seg.(type) {
+			case string:
+				out = append(out, s)
+			case json.Number:
+				out = append(out, s.String())
+			default:
+				out = append(out, fmt.Sprint(s))
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+# METADATA
+# title: A container starts more than one long-running process
+# description: |
+#   A container is meant to run one main process: the kubelet restarts the container when that
+#   process exits, and its output is the container's log. When the command starts several
+#   long-running processes, through a shell script that puts one in the background (`a & b`,
+#   `a & b; wait`) or through a process supervisor (supervisord, runsvdir, s6-svscan, pm2, foreman,
+#   honcho, concurrently, run-p, circusd, my_init and the like), a crash of one of them goes
+#   unnoticed, their logs interleave, and they can only be scaled and updated together.
+#
+#   The rule reads the command and args, looks through init wrappers (tini, dumb-init, env, exec,
+#   gosu, su-exec), and parses `sh -c` and `bash -c` scripts in their own dialect. `a && b`,
+#   `a; exec b` and a quoted `&` run one process at a time and are fine, and so is a single process
+#   started in the background and waited for (`server & wait`).
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/workloads/pods/#how-pods-manage-multiple-containers
+#     description: How pods group several containers, each with its own process
+#   - ref: https://docs.docker.com/engine/containers/multi-service_container/
+#     description: Why one service per container, and what a supervisor changes
+# custom:
+#   id: multi-process-entrypoint
+#   severity: warning
+#   remediation: |
+#     Run each long-running process in a container of its own, in the same pod when they must share
+#     the network or a volume (a sidecar), and let Kubernetes restart and log each one. Keep shell
+#     wrappers for setup only and end them with `exec` of the one main process.
+package podlint.rules.multi_process_entrypoint
+
+import data.podlint.lib
+
+# supervisors start and watch several processes.
+supervisors := {
+	"supervisord", "runsvdir", "runit", "s6-svscan", "pm2", "pm2-runtime", "pm2-docker",
+	"foreman", "forego", "honcho", "overmind", "hivemind", "goreman", "concurrently", "run-p",
+	"circusd", "my_init", "multirun", "chaperone", "systemd",
+}
+
+# _supervisor is true for a supervisor, and for npm-run-all running scripts in parallel.
+_supervisor(cmd) if supervisors[cmd.program]
+
+_supervisor(cmd) if {
+	cmd.program == "npm-run-all"
+	some a in cmd.args
+	a in {"-p", "--parallel"}
+}
+
+# Commands that finish quickly, or only wait: after a background job they add no second process.
+_short := {
+	"", ":", "[", "alias", "cat", "cd", "chmod", "chown", "cp", "date", "declare", "echo", "envsubst",
+	"exit", "export", "false", "hostname", "id", "kill", "ln", "local", "ls", "mkdir", "mv", "printf",
+	"pwd", "read", "readonly", "return", "rm", "sed", "set", "shift", "sync", "test", "touch", "trap",
+	"true", "typeset", "ulimit", "umask", "unset", "wait", "whoami",
+}
+
+# A sleep keeps the shell alive for good only when it is told to sleep forever.
+_forever := {"infinity", "inf", "Infinity"}
+
+_long_running(cmd) if {
+	some kind in cmd.nested
+	kind in {"while", "until"}
+}
+
+_long_running(cmd) if {
+	not _short[cmd.program]
+	cmd.program != "sleep"
+}
+
+_long_running(cmd) if {
+	cmd.program == "sleep"
+	some a in cmd.args
+	_forever[a]
+}
+
+# _lines holds each container's command line, analysed; _scripts those that run sh -c.
+_lines := [x |
+	some c in lib.containers
+	count(c.argv) > 0
+	x := {"c": c, "cmd": podlint.parse_command(c.argv)}
+]
+
+_scripts := [x |
+	some x in _lines
+	x.cmd.parsed
+]
+
+deny contains finding if {
+	some x in _lines
+	_supervisor(x.cmd)
+	finding := {
+		"msg": sprintf("%s runs %s, a process supervisor that keeps several long-running processes in one container", [x.c.label, x.cmd.program]),
+		"path": lib.argv_path(x.c, x.cmd.index),
+	}
+}
+
+# _script_supervisors maps the index of each script in _scripts to the supervisors it runs.
+_script_supervisors[i] := programs if {
+	some i, x in _scripts
+	programs := {cmd.program | some cmd in x.cmd.parsed.commands; _supervisor(cmd)}
+	count(programs) > 0
+}
+
+deny contains finding if {
+	some i, programs in _script_supervisors
+	x := _scripts[i]
+	finding := {
+		"msg": sprintf("the %s script of %s runs %s, a process supervisor that keeps several long-running processes in one container", [x.cmd.shell, x.c.label, concat(", ", sort(programs))]),
+		"path": lib.argv_path(x.c, x.cmd.script_index),
+	}
+}
+
+deny contains finding if {
+	some i, x in _scripts
+	not _script_supervisors[i]
+	commands := x.cmd.parsed.commands
+	jobs := {cmd.job | some cmd in commands; cmd.background}
+	count(jobs) > 0
+	first := min({i | some i, cmd in commands; cmd.background})
+	foreground := [cmd.program |
+		some i, cmd in commands
+		i > first
+		not cmd.background
+		_long_running(cmd)
+	]
+	count(jobs) + min([count(foreground), 1]) >= 2
+	background := [_job_name(commands, j) | some j in jobs]
+	finding := {
+		"msg": sprintf("the %s script of %s starts more than one long-running process: %s", [x.cmd.shell, x.c.label, _summary(background, foreground)]),
+		"path": lib.argv_path(x.c, x.cmd.script_index),
+	}
+}
+
+# A job is named after its first command.
+_job_name(commands, j) := name if {
+	firsts := [cmd.program | some cmd in commands; cmd.job == j]
+	name := _or_subshell(firsts[0])
+}
+
+_or_subshell(program) := "a subshell" if {
+	program == ""
+} else := program
+
+_summary(background, foreground) := sprintf("%s in the background with &", [concat(", ", sort(background))]) if {
+	count(foreground) == 0
+} else := sprintf("%s in the background with &, then %s", [concat(", ", sort(background)), foreground[0]])
