@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/podlint/podlint/internal/lint"
+	"github.com/podlint/podlint/internal/policy"
+	"github.com/podlint/podlint/internal/ruledoc"
+)
+
+// DocRules is every rule podlint reports, described for the generated rule pages: the built-in Rego
+// rules from their METADATA, then podlint's own checks from goRuleDocs. It lives here because the
+// command line is where every catalog meets.
+func DocRules() ([]ruledoc.Rule, error) {
+	cat, err := policy.Catalog(nil)
+	if err != nil {
+		return nil, err
+	}
+	var rules []ruledoc.Rule
+	for _, r := range cat {
+		if !r.Builtin {
+			continue
+		}
+		d := ruledoc.Rule{ID: r.ID, Title: r.Title, Severity: r.Severity, Description: r.Description,
+			Remediation: r.Remediation, Params: r.Params, Origin: ruledoc.Rego, Source: r.File}
+		for _, rr := range r.RelatedResources {
+			d.Related = append(d.Related, ruledoc.Link{URL: rr.URL, Description: rr.Description})
+		}
+		rules = append(rules, d)
+	}
+	return append(rules, goRuleDocs()...), nil
+}
+
+// goRuleDocs describes the rules podlint implements in Go (loader problems, schema, suppressions),
+// which have no METADATA. Their catalog joins this branch when it is merged; until then there are
+// none.
+func goRuleDocs() []ruledoc.Rule { return nil }
+
+// docURL is the page of a built-in rule, printed by `podlint rules ID`.
+func docURL(r policy.Rule) string {
+	if !r.Builtin {
+		return ""
+	}
+	return ruledoc.URL(r.ID, ruledoc.Rego)
+}
+
+// DocLint lints one file the way `podlint FILE` does with no flags, for the examples on the rule
+// pages: it returns the text report, uncolored, and the findings from the JSON report of a second
+// run, so that the pages show podlint's real output and the generator can check it.
+func DocLint(ctx context.Context, path string) (ruledoc.Report, error) {
+	run := func(args ...string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+			Getenv: func(string) string { return "" }, IsTerminal: func() bool { return false }}
+		if code := Run(ctx, env, append(args, "--", path)); code != ExitOK && code != ExitFindings {
+			return "", fmt.Errorf("podlint exited with %d: %s", code, strings.TrimSpace(stderr.String()))
+		}
+		return stdout.String(), nil
+	}
+	text, err := run("--color", "never")
+	if err != nil {
+		return ruledoc.Report{}, err
+	}
+	out, err := run("--format", "json")
+	if err != nil {
+		return ruledoc.Report{}, err
+	}
+	var res struct {
+		Findings []struct {
+			Rule     string        `json:"rule"`
+			Severity lint.Severity `json:"severity"`
+			Line     int           `json:"line"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		return ruledoc.Report{}, fmt.Errorf("read podlint's JSON report: %w", err)
+	}
+	rep := ruledoc.Report{Output: text}
+	for _, f := range res.Findings {
+		rep.Findings = append(rep.Findings, ruledoc.Hit{Rule: f.Rule, Severity: f.Severity, Line: f.Line})
+	}
+	return rep, nil
+}
