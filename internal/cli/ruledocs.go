@@ -36,9 +36,19 @@ func DocRules() ([]ruledoc.Rule, error) {
 }
 
 // goRuleDocs describes the rules podlint implements in Go (loader problems, schema, suppressions),
-// which have no METADATA. Their catalog joins this branch when it is merged; until then there are
-// none.
+// which have no METADATA. None is catalogued in this package yet; when the catalog arrives, convert
+// each entry here with Origin ruledoc.Go, its PerFile flag, and goSuppression[id].
 func goRuleDocs() []ruledoc.Rule { return nil }
+
+// goSuppression replaces the standard "how to suppress" text for the Go rules that a suppression
+// comment cannot reach.
+var goSuppression = map[string]string{
+	"invalid-suppression": "A suppression comment cannot silence this rule, since the comment is what it reports. Fix the\n" +
+		"directive (write the reason after ` -- `, correct the rule id: `podlint rules` lists them) or\n" +
+		"delete it.",
+	"unreadable-file": "There is no text to put a comment in. Leave the file out instead: list it under `exclude:` in\n" +
+		"`.podlint.yaml`, or pass `--exclude GLOB`, when it sits in a folder podlint lints.",
+}
 
 // docURL is the page of a built-in rule, printed by `podlint rules ID`.
 func docURL(r policy.Rule) string {
