@@ -136,6 +136,9 @@ func writeRule(w io.Writer, r policy.Rule) {
 		}
 	}
 	fmt.Fprintf(w, "\nSource: %s\n", r.File)
+	if u := docURL(r); u != "" {
+		fmt.Fprintf(w, "Documentation: %s\n", u)
+	}
 }
 
 const verifyUsage = `Usage:

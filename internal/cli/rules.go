@@ -5,6 +5,7 @@ import (
 	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/policy"
 	"github.com/podlint/podlint/internal/report"
+	"github.com/podlint/podlint/internal/ruledoc"
 )
 
 // loaderRules describes the problems the loader reports about the input itself. Other rule catalogs
@@ -33,13 +34,13 @@ var loaderRules = []report.RuleInfo{
 func ruleCatalog(policyRules []policy.Rule) map[string]report.RuleInfo {
 	catalog := map[string]report.RuleInfo{}
 	for _, r := range append(append([]report.RuleInfo(nil), loaderRules...), schemaRule) {
-		r.HelpURI = report.DocURL(r.ID)
+		r.HelpURI = ruledoc.URL(r.ID, ruledoc.Go)
 		catalog[r.ID] = r
 	}
 	for _, r := range policyRules {
 		info := report.RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Remediation: r.Remediation, Severity: r.Severity}
 		if r.Builtin {
-			info.HelpURI = report.DocURL(r.ID)
+			info.HelpURI = ruledoc.URL(r.ID, ruledoc.Rego)
 		}
 		catalog[r.ID] = info
 	}

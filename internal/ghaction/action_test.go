@@ -322,7 +322,7 @@ func TestActionFromSource(t *testing.T) {
 				"podlint: 1 error, 0 warnings in 2 files (2 objects)",
 			},
 			summary: []string{"1 error, 0 warnings in 2 files (2 objects)", "| Severity | Rule | Location | Object | Message |",
-				"| error | [`duplicate-key`](https://github.com/podlint/podlint/blob/main/rules/duplicate-key/README.md) | pods/bad.yaml:5:3 | Pod/web2 | duplicate key"},
+				"| error | [`duplicate-key`](https://github.com/podlint/podlint/blob/main/docs/rules/duplicate-key.md) | pods/bad.yaml:5:3 | Pod/web2 | duplicate key"},
 		},
 		{
 			name:     "clean manifests pass",

@@ -39,12 +39,6 @@ type RuleInfo struct {
 	PerFile bool
 }
 
-// DocsBase is where the rule pages live: rules/<id>/README.md in the repository.
-const DocsBase = "https://github.com/podlint/podlint/blob/main/rules/"
-
-// DocURL is the documentation page of a built-in rule.
-func DocURL(id string) string { return DocsBase + id + "/README.md" }
-
 // Writer writes one format.
 type Writer func(w io.Writer, r *lint.Result, opts Options) error
 

@@ -45,9 +45,9 @@ func sampleResult() (*lint.Result, Options) {
 		Version: "1.2.3",
 		Rules: map[string]RuleInfo{
 			"parse-error": {ID: "parse-error", Title: "File is not valid YAML or JSON", Description: "The file cannot be parsed.",
-				Remediation: "Fix the syntax.", Severity: lint.Error, HelpURI: DocURL("parse-error"), PerFile: true},
+				Remediation: "Fix the syntax.", Severity: lint.Error, HelpURI: "https://github.com/podlint/podlint/blob/main/docs/rules/parse-error.md", PerFile: true},
 			"duplicate-key": {ID: "duplicate-key", Title: "Mapping key written twice", Description: "A key appears twice in one mapping.",
-				Remediation: "Remove one of the entries.", Severity: lint.Error, HelpURI: DocURL("duplicate-key"), PerFile: true},
+				Remediation: "Remove one of the entries.", Severity: lint.Error, HelpURI: "https://github.com/podlint/podlint/blob/main/docs/rules/duplicate-key.md", PerFile: true},
 			"image-tag": {ID: "image-tag", Title: "Image without a pinned tag", Severity: lint.Warning},
 		},
 	}
@@ -233,7 +233,7 @@ func TestSARIFContent(t *testing.T) {
 			t.Errorf("%s: no name or short description", d.ID)
 		}
 		if d.ID == "duplicate-key" {
-			if d.Name != "DuplicateKey" || d.HelpURI != "https://github.com/podlint/podlint/blob/main/rules/duplicate-key/README.md" ||
+			if d.Name != "DuplicateKey" || d.HelpURI != "https://github.com/podlint/podlint/blob/main/docs/rules/duplicate-key.md" ||
 				d.FullDescription == nil || d.Help == nil || !strings.Contains(d.Help.Text, "Remove one") ||
 				d.DefaultConfiguration == nil || d.DefaultConfiguration.Level != "error" {
 				t.Errorf("duplicate-key descriptor incomplete: %+v", d)
