@@ -75,6 +75,7 @@ func runRules(_ context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", policyError(err))
 		return ExitError
 	}
+	cat = withGoRules(cat)
 	if len(ids) == 1 {
 		i := sort.Search(len(cat), func(i int) bool { return cat[i].ID >= ids[0] })
 		if i == len(cat) || cat[i].ID != ids[0] {
@@ -135,7 +136,9 @@ func writeRule(w io.Writer, r policy.Rule) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nSource: %s\n", r.File)
+	if r.File != "" {
+		fmt.Fprintf(w, "\nSource: %s\n", r.File)
+	}
 	if u := docURL(r); u != "" {
 		fmt.Fprintf(w, "Documentation: %s\n", u)
 	}

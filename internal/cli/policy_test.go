@@ -51,7 +51,8 @@ func TestRulesCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &cat); err != nil {
 		t.Fatal(err)
 	}
-	if len(cat) != 5 || cat[0].ID != "hostname-pinning" || cat[0].Severity != "warning" || cat[0].Remediation == "" {
+	// the five pod rules and podlint's six own checks, sorted by id
+	if len(cat) != 11 || cat[0].ID != "duplicate-key" || cat[1].ID != "hostname-pinning" || cat[1].Severity != "warning" || cat[1].Remediation == "" {
 		t.Errorf("json catalog: %+v", cat)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/podlint/podlint/internal/lint"
@@ -60,10 +61,24 @@ var goSuppression = map[string]string{
 
 // docURL is the page of a built-in rule, printed by `podlint rules ID`.
 func docURL(r policy.Rule) string {
-	if !r.Builtin {
+	switch {
+	case !r.Builtin:
 		return ""
+	case r.Package == "":
+		return ruledoc.URL(r.ID, ruledoc.Go) // one of podlint's own checks, written in Go
 	}
 	return ruledoc.URL(r.ID, ruledoc.Rego)
+}
+
+// withGoRules adds podlint's own checks (loader problems, schema, suppressions) to the policy
+// catalog, so that `podlint rules` lists every rule a run can report, sorted by id.
+func withGoRules(cat []policy.Rule) []policy.Rule {
+	for _, r := range append(append([]report.RuleInfo(nil), loaderRules...), schemaRule) {
+		cat = append(cat, policy.Rule{ID: r.ID, Severity: r.Severity, Title: r.Title, Description: r.Description,
+			Remediation: r.Remediation, Builtin: true})
+	}
+	sort.Slice(cat, func(i, j int) bool { return cat[i].ID < cat[j].ID })
+	return cat
 }
 
 // DocLint lints one file the way `podlint FILE` does with no flags, for the examples on the rule
