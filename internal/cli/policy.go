@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/podlint/podlint/internal/config"
+	"github.com/podlint/podlint/internal/lint"
+	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/policy"
 )
 
@@ -24,6 +26,50 @@ func policyChecker(ctx context.Context, cfg *config.Config) (*policy.Engine, err
 		return nil, policyError(err)
 	}
 	return e, nil
+}
+
+// pendingEngine is a policy engine being built in the background. As a lint.Checker it waits for the
+// build on first use.
+type pendingEngine struct {
+	done    chan struct{}
+	engine  *policy.Engine
+	err     error
+	catalog func(string) bool
+}
+
+// startEngine builds the policy engine in a goroutine.
+func startEngine(ctx context.Context, cfg *config.Config) *pendingEngine {
+	p := &pendingEngine{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.engine, p.err = policyChecker(ctx, cfg)
+		if p.err == nil {
+			p.catalog = knownSet(ruleCatalog(p.engine.Rules()))
+		}
+	}()
+	return p
+}
+
+func (p *pendingEngine) wait() (*policy.Engine, error) {
+	<-p.done
+	return p.engine, p.err
+}
+
+// Check evaluates the rules once the engine is built.
+func (p *pendingEngine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issue, error) {
+	e, err := p.wait()
+	if err != nil {
+		return nil, err
+	}
+	return e.Check(ctx, doc)
+}
+
+// known says whether a rule id exists, once the engine (and so the catalog) is built.
+func (p *pendingEngine) known(id string) bool {
+	if _, err := p.wait(); err != nil {
+		return true // the run fails on the engine's error anyway
+	}
+	return p.catalog(id)
 }
 
 // policyError presents a policy that does not load: one problem per line, under a heading.
