@@ -29,10 +29,12 @@ func Markdown(w io.Writer, r *lint.Result, opts Options) error {
 	return bw.Flush()
 }
 
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+
 // mdCell makes text safe inside a table cell: pipes would split the cell, line breaks end the row,
 // and markup characters would be rendered rather than shown.
 func mdCell(s string) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	s = lineBreaks.Replace(s)
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
