@@ -63,6 +63,10 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		case "version":
 			fmt.Fprintf(env.Stdout, "podlint %s\n", version())
 			return ExitOK
+		case "init":
+			return runInit(env, args[1:])
+		case "config":
+			return runConfig(env, args[1:])
 		case "help":
 			fmt.Fprint(env.Stdout, usage)
 			return ExitOK
@@ -76,11 +80,17 @@ const usage = `podlint lints Kubernetes pod manifests: YAML and JSON, Pods and t
 Usage:
   podlint [flags] PATH...        lint files and folders ("-" reads standard input)
   podlint lint [flags] PATH...   the same
+  podlint init                   write a commented .podlint.yaml in this folder
+  podlint config [flags]         print the effective configuration
   podlint rules [ID]             list the rules, or describe one (podlint rules --help)
   podlint verify DIR...          run the Rego tests of policy folders
   podlint version                print the version
 
 Folders are searched recursively for .yaml, .yml and .json files.
+
+Reports: --format may be repeated; each --output names the file of the --format just before it, and a
+--format without --output writes to standard output (at most one may):
+  podlint --format text --format sarif --output podlint.sarif manifests/
 
 Exit codes: 0 nothing at or above --fail-level, 1 findings at or above it, 2 podlint could not run.
 
@@ -98,15 +108,17 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		if err := fs.Parse(args); err != nil {
 			return nil, err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		remaining := fs.Args()
+		if len(remaining) == 0 {
 			return rest, nil
 		}
-		if args[0] == "--" {
-			return append(rest, args[1:]...), nil
+		// flag.Parse consumes a "--" that ends the flags: everything after it is a path, even
+		// "-file.yaml"
+		if n := len(args) - len(remaining); n > 0 && args[n-1] == "--" {
+			return append(rest, remaining...), nil
 		}
-		rest = append(rest, args[0])
-		args = args[1:]
+		rest = append(rest, remaining[0])
+		args = remaining[1:]
 	}
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,28 +10,28 @@ import (
 	"runtime"
 
 	"github.com/podlint/podlint/internal/lint"
-	"github.com/podlint/podlint/internal/report"
 )
 
 type lintFlags struct {
-	format    string
-	output    string
+	reports   reportFlags
 	failLevel string
 	color     string
 	workers   int
-	policies  stringList
+	configFlags
 }
 
 func runLint(ctx context.Context, env *Env, args []string) int {
 	var fl lintFlags
 	fs := flag.NewFlagSet("podlint", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&fl.format, "format", "text", "output format: text or json")
-	fs.StringVar(&fl.output, "output", "", "write the report to `FILE` instead of standard output")
+	fl.reports.register(fs)
 	fs.StringVar(&fl.failLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: error, warning or info")
 	fs.StringVar(&fl.color, "color", "auto", "color the text output: auto, always or never (NO_COLOR is respected)")
 	fs.IntVar(&fl.workers, "j", runtime.NumCPU(), "check `N` files at once")
-	fs.Var(&fl.policies, "policy", "also apply the Rego policies in `DIR` (repeatable)")
+	fl.configFlags.register(fs)
+	newSchemaChecker := schemaFlags(fs)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for performance work)")
+	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the run to `FILE`")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(env.Stdout, usage)
@@ -46,43 +45,74 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	if len(paths) == 0 {
 		return usageError(env, fmt.Errorf("no paths given: name files or folders to lint, or - for standard input"))
 	}
+	cfg, err := loadConfig(&fl.configFlags, fs)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
+		return ExitError
+	}
+	if !flagSet(fs, "fail-level") && cfg.FailLevel != "" {
+		fl.failLevel = cfg.FailLevel
+	}
 	failLevel, err := lint.ParseSeverity(fl.failLevel)
 	if err != nil {
 		return usageError(env, fmt.Errorf("--fail-level: %w", err))
 	}
-	write, err := report.Lookup(fl.format)
+	targets, err := fl.reports.targets()
 	if err != nil {
-		return usageError(env, fmt.Errorf("--format: %w", err))
+		return usageError(env, err)
 	}
-	useColor, err := colorWanted(env, fl.color, fl.output)
-	if err != nil {
+	if _, err := colorWanted(env, fl.color, ""); err != nil {
+		return usageError(env, err)
+	}
+	if err := checkNotInput(targets, paths); err != nil {
 		return usageError(env, err)
 	}
 	if fl.workers < 1 {
 		return usageError(env, fmt.Errorf("-j must be at least 1"))
 	}
 
-	policies, err := policyChecker(ctx, fl.policies)
+	// The policy engine compiles while the files load and the schema compiles: on a one-file run
+	// the two compilations are most of the work, and they overlap on two cores.
+	policies := startEngine(ctx, cfg)
+	selector, err := selectorFilter(fl.selector)
+	if err != nil {
+		return usageError(env, err)
+	}
+	opts := lint.Options{
+		Workers:    fl.workers,
+		Stdin:      env.Stdin,
+		Skip:       cfg.Excluded,
+		Select:     selector,
+		Rule:       ruleSettings(cfg),
+		KnownRule:  policies.known,
+		NoSuppress: fl.noSuppress,
+		Checkers:   []lint.Checker{newSchemaChecker(), policies},
+	}
+	for _, t := range targets {
+		opts.ListObjects = opts.ListObjects || t.format == "junit"
+	}
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		return usageError(env, err)
+	}
+	res, err := lint.Run(ctx, paths, opts)
+	stop()
+	engine, engineErr := policies.wait()
+	if engineErr != nil { // reported as itself, not as the failure of the first object it met
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", engineErr)
+		return ExitError
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
-	res, err := lint.Run(ctx, paths, lint.Options{Workers: fl.workers, Stdin: env.Stdin, Checkers: []lint.Checker{policies}})
-	if err != nil {
+	catalog := ruleCatalog(engine.Rules())
+	if err := checkRuleIDs(&fl.configFlags, cfg, knownSet(catalog)); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
-	var buf bytes.Buffer
-	if err := write(&buf, res, report.Options{Color: useColor}); err != nil {
-		fmt.Fprintf(env.Stderr, "podlint: write report: %v\n", err)
-		return ExitError
-	}
-	if fl.output != "" {
-		if err := os.WriteFile(fl.output, buf.Bytes(), 0o644); err != nil {
-			fmt.Fprintf(env.Stderr, "podlint: write report: %v\n", err)
-			return ExitError
-		}
-	} else if _, err := env.Stdout.Write(buf.Bytes()); err != nil {
+	if err := writeReports(env, targets, res, reportOptions(failLevel, catalog), fl.color); err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
 	if max := res.Summary.Max(); max != 0 && max >= failLevel {
@@ -120,4 +150,15 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// flagSet reports whether a flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
 }

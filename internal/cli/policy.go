@@ -11,18 +11,65 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/podlint/podlint/internal/config"
 	"github.com/podlint/podlint/internal/lint"
+	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/policy"
 )
 
-// policyChecker loads the built-in rules and the --policy folders into the checker lint runs. A
-// policy that does not load is podlint's own failure (exit 2), reported with file and line.
-func policyChecker(ctx context.Context, dirs []string) (lint.Checker, error) {
-	e, err := policy.New(ctx, policy.Options{Dirs: dirs})
+// policyChecker loads the built-in rules and the configured policy folders (the file's and
+// --policy's) with the configured rule parameters. A policy that does not load is podlint's own
+// failure (exit 2), reported with file and line.
+func policyChecker(ctx context.Context, cfg *config.Config) (*policy.Engine, error) {
+	e, err := policy.New(ctx, policy.Options{Dirs: cfg.PolicyDirs(), Params: cfg.Params()})
 	if err != nil {
 		return nil, policyError(err)
 	}
 	return e, nil
+}
+
+// pendingEngine is a policy engine being built in the background. As a lint.Checker it waits for the
+// build on first use.
+type pendingEngine struct {
+	done    chan struct{}
+	engine  *policy.Engine
+	err     error
+	catalog func(string) bool
+}
+
+// startEngine builds the policy engine in a goroutine.
+func startEngine(ctx context.Context, cfg *config.Config) *pendingEngine {
+	p := &pendingEngine{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.engine, p.err = policyChecker(ctx, cfg)
+		if p.err == nil {
+			p.catalog = knownSet(ruleCatalog(p.engine.Rules()))
+		}
+	}()
+	return p
+}
+
+func (p *pendingEngine) wait() (*policy.Engine, error) {
+	<-p.done
+	return p.engine, p.err
+}
+
+// Check evaluates the rules once the engine is built.
+func (p *pendingEngine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issue, error) {
+	e, err := p.wait()
+	if err != nil {
+		return nil, err
+	}
+	return e.Check(ctx, doc)
+}
+
+// known says whether a rule id exists, once the engine (and so the catalog) is built.
+func (p *pendingEngine) known(id string) bool {
+	if _, err := p.wait(); err != nil {
+		return true // the run fails on the engine's error anyway
+	}
+	return p.catalog(id)
 }
 
 // policyError presents a policy that does not load: one problem per line, under a heading.
@@ -74,6 +121,7 @@ func runRules(_ context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", policyError(err))
 		return ExitError
 	}
+	cat = withGoRules(cat)
 	if len(ids) == 1 {
 		i := sort.Search(len(cat), func(i int) bool { return cat[i].ID >= ids[0] })
 		if i == len(cat) || cat[i].ID != ids[0] {
@@ -134,7 +182,12 @@ func writeRule(w io.Writer, r policy.Rule) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nSource: %s\n", r.File)
+	if r.File != "" {
+		fmt.Fprintf(w, "\nSource: %s\n", r.File)
+	}
+	if u := docURL(r); u != "" {
+		fmt.Fprintf(w, "Documentation: %s\n", u)
+	}
 }
 
 const verifyUsage = `Usage:

@@ -85,6 +85,10 @@ type Summary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Infos    int `json:"infos"`
+	// Suppressed counts the findings that suppressions removed, by kind.
+	Suppressed Suppressed `json:"suppressed"`
+	// Skipped counts objects a check could not judge, such as kinds without a schema.
+	Skipped int `json:"skipped"`
 }
 
 // Count adds a finding to the totals.

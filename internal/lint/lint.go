@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -27,6 +28,10 @@ type Checker interface {
 	Check(ctx context.Context, doc *manifest.Document) ([]Issue, error)
 }
 
+// ErrSkipped is what a Checker returns, alone, for an object it cannot judge (a kind it has no
+// schema for): the run goes on and the object is counted in Summary.Skipped.
+var ErrSkipped = errors.New("object skipped")
+
 // CheckerFunc adapts a function to the Checker interface.
 type CheckerFunc func(ctx context.Context, doc *manifest.Document) ([]Issue, error)
 
@@ -45,12 +50,33 @@ type Options struct {
 	Stdin io.Reader
 	// Skip excludes paths found while walking folders.
 	Skip func(path string) bool
+	// Select limits the run to the objects it accepts (a label selector); nil accepts all.
+	Select func(doc *manifest.Document) bool
+	// Rule applies configuration to a finding's rule: its severity, or false when the rule is off.
+	// nil keeps every rule at its own severity.
+	Rule func(id string, sev Severity) (Severity, bool)
+	// KnownRule says whether a rule id exists, for checking suppression directives; nil accepts all.
+	KnownRule func(id string) bool
+	// NoSuppress reports everything, ignoring suppression comments and annotations (for audits).
+	NoSuppress bool
+	// ListObjects fills Result.Objects. Only reports that list clean objects (JUnit) need it; without
+	// it a run's memory does not grow with the number of objects.
+	ListObjects bool
 }
 
 // Result is the outcome of a run.
 type Result struct {
 	Findings []Finding
 	Summary  Summary
+	// Objects lists every object checked, in file order, so that reports such as JUnit can show the
+	// objects that passed as well as those with findings.
+	Objects []ObjectRef
+}
+
+// ObjectRef names one checked object and the file it came from.
+type ObjectRef struct {
+	File   string
+	Object manifest.Object
 }
 
 // Run lints the files and folders in paths. It returns an error only when podlint could not do its
@@ -90,7 +116,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = checkFile(ctx, files[i], stdin, opts.Checkers)
+				results[i] = checkFile(ctx, files[i], stdin, &opts)
 				if results[i].err != nil {
 					cancel()
 				}
@@ -120,24 +146,34 @@ feed:
 	for _, r := range results {
 		res.Summary.Files++
 		res.Summary.Objects += r.objects
+		res.Summary.Skipped += r.skipped
+		res.Summary.Suppressed.Comment += r.suppressed.Comment
+		res.Summary.Suppressed.Annotation += r.suppressed.Annotation
 		for _, f := range r.findings {
 			res.Summary.Count(f)
 		}
 		res.Findings = append(res.Findings, r.findings...)
+		for _, o := range r.checked {
+			res.Objects = append(res.Objects, ObjectRef{File: r.name, Object: o})
+		}
 	}
 	Sort(res.Findings)
 	return res, nil
 }
 
 type fileResult struct {
-	findings []Finding
-	objects  int
-	err      error
+	findings   []Finding
+	objects    int
+	skipped    int
+	suppressed Suppressed
+	err        error
+	name       string
+	checked    []manifest.Object
 }
 
 // checkFile loads one file and checks each of its objects. The file's documents are dropped when it
 // returns: only findings outlive it.
-func checkFile(ctx context.Context, name string, stdin []byte, checkers []Checker) fileResult {
+func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fileResult {
 	var data []byte
 	var err error
 	if name == manifest.Stdin {
@@ -150,20 +186,82 @@ func checkFile(ctx context.Context, name string, stdin []byte, checkers []Checke
 			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
 	}
 	f := manifest.Load(name, data)
-	r := fileResult{objects: len(f.Documents)}
+	r := fileResult{name: name}
+	var findings []Finding
 	for _, p := range f.Problems {
-		r.findings = append(r.findings, problemFinding(f, p))
+		findings = append(findings, problemFinding(f, p))
 	}
 	for _, doc := range f.Documents {
-		for _, c := range checkers {
+		if opts.Select != nil && !opts.Select(doc) {
+			continue
+		}
+		r.objects++
+		if opts.ListObjects {
+			r.checked = append(r.checked, doc.Object)
+		}
+		for _, p := range doc.Problems {
+			findings = append(findings, problemFinding(f, p))
+		}
+		var ignored map[string]bool
+		if !opts.NoSuppress {
+			ignored = annotationIgnores(doc)
+		}
+		skipped := false
+		for _, c := range opts.Checkers {
 			issues, err := c.Check(ctx, doc)
+			if errors.Is(err, ErrSkipped) {
+				skipped = true
+				continue
+			}
 			if err != nil {
 				return fileResult{err: fmt.Errorf("%s: %s: %w", name, doc.Object, err)}
 			}
 			for _, is := range issues {
-				r.findings = append(r.findings, issueFinding(f, doc, is))
+				if ignored[is.Rule] {
+					r.suppressed.Annotation++
+					continue
+				}
+				findings = append(findings, issueFinding(f, doc, is))
 			}
 		}
+		if skipped {
+			r.skipped++
+		}
+	}
+	// Configuration first: a rule that is off produces nothing, so directives naming it are not
+	// reported as unused.
+	active := func(id string) bool {
+		if opts.Rule == nil {
+			return true
+		}
+		_, on := opts.Rule(id, Warning)
+		return on
+	}
+	kept := findings[:0]
+	for _, fd := range findings {
+		if opts.Rule != nil {
+			sev, on := opts.Rule(fd.Rule, fd.Severity)
+			if !on {
+				continue
+			}
+			fd.Severity = sev
+		}
+		kept = append(kept, fd)
+	}
+	var removed int
+	kept, removed = suppress(f, kept, f.Spans, opts.KnownRule, active, opts.NoSuppress)
+	r.suppressed.Comment += removed
+	// findings about directives are subject to configuration too
+	r.findings = kept[:0]
+	for _, fd := range kept {
+		if fd.Rule == RuleInvalidSuppression && opts.Rule != nil {
+			sev, on := opts.Rule(fd.Rule, fd.Severity)
+			if !on {
+				continue
+			}
+			fd.Severity = sev
+		}
+		r.findings = append(r.findings, fd)
 	}
 	return r
 }

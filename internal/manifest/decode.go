@@ -18,13 +18,18 @@ import (
 // tree that also gives positions, parses each document once. decode_test.go checks the result against
 // sigs.k8s.io/yaml itself.
 type decoder struct {
-	lines    []string
+	src      source
 	problems []Problem
 	// budget bounds the values an alias may expand to, so that a billion-laughs document is refused
 	// after a few thousand steps instead of eating memory.
 	budget  int
 	aliases int
 	failed  bool
+	// outer is the alias being expanded at the top of the stack: a refused expansion is reported
+	// there, where the reader sees the alias, not deep inside the anchored value.
+	outer *yaml.Node
+	// expanding holds the anchored nodes being expanded, to refuse an anchor that contains itself.
+	expanding map[*yaml.Node]bool
 }
 
 // maxExpansion is how many values one document may decode to through aliases beyond its own nodes.
@@ -34,13 +39,7 @@ func (d *decoder) problem(rule string, n *yaml.Node, format string, args ...any)
 	d.problems = append(d.problems, Problem{Rule: rule, Pos: d.posOf(n), Message: fmt.Sprintf(format, args...)})
 }
 
-func (d *decoder) posOf(n *yaml.Node) Position {
-	p := startOf(n)
-	if n.Kind == yaml.ScalarNode {
-		p.EndLine, p.EndColumn = scalarEnd(n, d.lines)
-	}
-	return p
-}
+func (d *decoder) posOf(n *yaml.Node) Position { return d.src.span(n) }
 
 // decode converts n; ok is false when the document cannot be decoded at all (kubectl would refuse it).
 func (d *decoder) decode(n *yaml.Node, path Path) (v any, ok bool) {
@@ -52,6 +51,9 @@ func (d *decoder) decode(n *yaml.Node, path Path) (v any, ok bool) {
 }
 
 func (d *decoder) fail(rule string, n *yaml.Node, format string, args ...any) {
+	if n == nil {
+		n = &yaml.Node{}
+	}
 	if !d.failed {
 		d.problem(rule, n, format, args...)
 	}
@@ -65,7 +67,7 @@ func (d *decoder) value(n *yaml.Node, viaAlias bool) any {
 	if viaAlias {
 		d.budget--
 		if d.budget < 0 {
-			d.fail(RuleParseError, n, "aliases expand to more than %d values: refusing a YAML alias bomb", maxExpansion)
+			d.fail(RuleParseError, d.outer, "aliases expand to more than %d values: refusing a YAML alias bomb", maxExpansion)
 			return nil
 		}
 	}
@@ -85,6 +87,10 @@ func (d *decoder) value(n *yaml.Node, viaAlias bool) any {
 			d.fail(RuleParseError, n, "more than %d aliases: refusing a YAML alias bomb", maxExpansion)
 			return nil
 		}
+		if !d.enter(n) {
+			return nil
+		}
+		defer d.leave(n)
 		return d.value(n.Alias, true)
 	case yaml.ScalarNode:
 		return d.scalar(n)
@@ -120,7 +126,7 @@ func (d *decoder) mapping(n *yaml.Node, viaAlias bool) map[string]any {
 		if seen != nil {
 			if first, dup := seen[key]; dup {
 				d.problems = append(d.problems, Problem{Rule: RuleDuplicateKey, Pos: d.posOf(k),
-					Message: fmt.Sprintf("duplicate key %q (first at line %d): only this last value counts", key, first.Line)})
+					Message: fmt.Sprintf("duplicate key %q (first at line %d): only this last value counts", key, first.Line+d.src.off)})
 			} else {
 				seen[key] = k
 			}
@@ -134,41 +140,62 @@ func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "tag:yaml.org,2002:merge")
 }
 
+// enter starts expanding an alias; it refuses an alias inside its own anchor, which would expand
+// forever.
+func (d *decoder) enter(alias *yaml.Node) bool {
+	if d.expanding[alias.Alias] {
+		d.fail(RuleParseError, alias, "alias *%s is inside its own anchor: it would expand forever", alias.Value)
+		return false
+	}
+	if d.expanding == nil {
+		d.expanding = map[*yaml.Node]bool{}
+	}
+	d.expanding[alias.Alias] = true
+	if d.outer == nil {
+		d.outer = alias
+	}
+	return true
+}
+
+func (d *decoder) leave(alias *yaml.Node) {
+	delete(d.expanding, alias.Alias)
+	if d.outer == alias {
+		d.outer = nil
+	}
+}
+
 // merge applies a `<<` merge key the way YAML 1.1 decoders do: keys come from the merged mappings,
 // earlier mappings of a list win over later ones, and keys written after the merge win over both.
 func (d *decoder) merge(v *yaml.Node, out map[string]any, viaAlias bool) {
-	asMap := func(n *yaml.Node) (*yaml.Node, bool) {
-		via := viaAlias
-		if n.Kind == yaml.AliasNode && n.Alias != nil {
-			n, via = n.Alias, true
-		}
-		if n.Kind != yaml.MappingNode {
-			d.fail(RuleParseError, n, "a merge key (<<) needs a mapping or a list of mappings")
-			return nil, via
-		}
-		return n, via
-	}
-	var sources []*yaml.Node
-	var vias []bool
+	sources := []*yaml.Node{v}
 	if v.Kind == yaml.SequenceNode {
+		sources = sources[:0]
 		for i := len(v.Content) - 1; i >= 0; i-- {
-			m, via := asMap(v.Content[i])
-			if m == nil {
-				return
-			}
-			sources, vias = append(sources, m), append(vias, via)
+			sources = append(sources, v.Content[i])
 		}
-	} else {
-		m, via := asMap(v)
-		if m == nil {
+	}
+	for _, src := range sources {
+		d.mergeOne(src, out, viaAlias)
+		if d.failed {
 			return
 		}
-		sources, vias = append(sources, m), append(vias, via)
 	}
-	for i, m := range sources {
-		for k, val := range d.mapping(m, vias[i]) {
-			out[k] = val
+}
+
+func (d *decoder) mergeOne(n *yaml.Node, out map[string]any, viaAlias bool) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		if !d.enter(n) {
+			return
 		}
+		defer d.leave(n)
+		n, viaAlias = n.Alias, true
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(RuleParseError, n, "a merge key (<<) needs a mapping or a list of mappings")
+		return
+	}
+	for k, val := range d.mapping(n, viaAlias) {
+		out[k] = val
 	}
 }
 
@@ -181,7 +208,7 @@ func (d *decoder) key(k *yaml.Node) (string, bool) {
 		d.fail(RuleParseError, k, "a mapping key must be a string, not a %s", kindName(k))
 		return "", false
 	}
-	switch v := d.scalar(k).(type) {
+	switch v := d.resolveScalar(k).(type) {
 	case string:
 		return v, true
 	case bool:
@@ -189,7 +216,17 @@ func (d *decoder) key(k *yaml.Node) (string, bool) {
 	case int64:
 		return strconv.FormatInt(v, 10), true
 	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 32), true
+		// formatted at 32-bit precision, as sigs.k8s.io/yaml does, so 1e70 overflows to .inf
+		s := strconv.FormatFloat(v, 'g', -1, 32)
+		switch s {
+		case "+Inf":
+			s = ".inf"
+		case "-Inf":
+			s = "-.inf"
+		case "NaN":
+			s = ".nan"
+		}
+		return s, true
 	case nil:
 		d.fail(RuleParseError, k, "a mapping key must be a string, not null")
 	default:
@@ -218,7 +255,18 @@ const (
 	tagTimestamp = "!!timestamp"
 )
 
+// scalar decodes a scalar value; JSON has no NaN or infinity, so kubectl refuses those.
 func (d *decoder) scalar(n *yaml.Node) any {
+	v := d.resolveScalar(n)
+	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		d.fail(RuleParseError, n, "%s is not a number JSON can hold, and kubectl refuses it; quote it if it is a string", n.Value)
+		return nil
+	}
+	return v
+}
+
+// resolveScalar applies tags and YAML 1.1 resolution to a scalar.
+func (d *decoder) resolveScalar(n *yaml.Node) any {
 	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
 	explicit := n.Style&yaml.TaggedStyle != 0
 	tag := ""
@@ -252,10 +300,6 @@ func (d *decoder) scalar(n *yaml.Node) any {
 		if i, ok := v.(int64); ok {
 			v = float64(i)
 		}
-	}
-	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
-		d.fail(RuleParseError, n, "%s is not a number JSON can hold, and kubectl refuses it; quote it if it is a string", n.Value)
-		return nil
 	}
 	if u, ok := v.(uint64); ok {
 		return float64(u)

@@ -24,7 +24,8 @@ func IsManifestName(name string) bool {
 
 // Expand turns the command line's paths into the files to lint, in a stable order: each argument in
 // the order given, a folder's files sorted. A file named on the command line is read whatever its
-// extension; in folders only .yaml, .yml and .json count, and hidden folders (.git) are skipped.
+// extension; in folders only .yaml, .yml and .json count, and hidden files and folders (.git,
+// .podlint.yaml) are skipped.
 // A path that does not exist or cannot be read is an error: the user asked for something podlint
 // cannot do.
 func Expand(args []string, skip func(path string) bool) ([]string, error) {
@@ -46,6 +47,9 @@ func Expand(args []string, skip func(path string) bool) ([]string, error) {
 			return nil, fmt.Errorf("%s: %w", arg, unwrapPathError(err))
 		}
 		if !info.IsDir() {
+			if skip != nil && skip(arg) {
+				continue // excluded by configuration, even when named (pre-commit names every file)
+			}
 			f, err := os.Open(arg)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", arg, unwrapPathError(err))
@@ -74,6 +78,9 @@ func Expand(args []string, skip func(path string) bool) ([]string, error) {
 					return fs.SkipDir
 				}
 				return nil
+			}
+			if strings.HasPrefix(d.Name(), ".") {
+				return nil // hidden files (.podlint.yaml, .pre-commit-config.yaml) are not manifests
 			}
 			if IsManifestName(d.Name()) && (skip == nil || !skip(p)) {
 				found = append(found, p)

@@ -4,7 +4,9 @@ package manifest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -76,11 +78,22 @@ type Document struct {
 	Value map[string]any
 	// Pods are the pods the object defines; empty for kinds that carry none.
 	Pods []Pod
+	// Problems are defects of this object's text that still let it decode (duplicate keys).
+	Problems []Problem
+
+	// Lines is the range of lines of the YAML document the object came from (for a List item, the
+	// whole List's document).
+	Lines LineRange
 
 	node *yaml.Node // the object's mapping node, for positions
-	// lines of the file, shared by all its documents, for end columns
-	lines []string
+	src  source     // the file's lines and where the document starts in it
 }
+
+// LineRange is a range of lines, both ends included, counted from 1.
+type LineRange struct{ First, Last int }
+
+// Contains reports whether line falls in the range.
+func (r LineRange) Contains(line int) bool { return line >= r.First && line <= r.Last }
 
 // File is everything loaded from one source.
 type File struct {
@@ -92,6 +105,9 @@ type File struct {
 	Problems  []Problem
 	// YAMLDocuments counts the YAML documents of the stream that were not empty.
 	YAMLDocuments int
+	// Spans are the line ranges of the stream's documents, in order, including those that did not
+	// parse: a file-wide suppression comment covers the document it sits in.
+	Spans []LineRange
 }
 
 // Load reads one source. It never fails: whatever is wrong with the input is a Problem of the file.
@@ -120,7 +136,7 @@ func Load(name string, data []byte) *File {
 	}
 	text := string(data)
 	f.Lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	for _, c := range splitDocuments(f.Lines) {
+	for _, c := range splitDocuments(f.Lines, strings.HasSuffix(text, "\n")) {
 		f.loadChunk(c)
 	}
 	return f
@@ -147,24 +163,30 @@ func invalidUTF8Offset(data []byte) int {
 type chunk struct {
 	text      string
 	firstLine int // 1-based line of the chunk's first line in the file
+	lastLine  int
 }
 
 // splitDocuments cuts a stream at separator lines the way kubectl's YAML reader does: a line that
 // starts with "---" followed only by blanks or a comment. Lines such as "--- |" stay inside the chunk
-// and the YAML parser handles them.
-func splitDocuments(lines []string) []chunk {
+// and the YAML parser handles them. Each chunk keeps its final line break, which a block scalar at the
+// end of a document ("|") includes in its value.
+func splitDocuments(lines []string, finalNewline bool) []chunk {
 	var chunks []chunk
 	start := 0
 	for i, l := range lines {
 		if isSeparator(l) {
 			if i > start {
-				chunks = append(chunks, chunk{text: strings.Join(lines[start:i], "\n"), firstLine: start + 1})
+				chunks = append(chunks, chunk{text: strings.Join(lines[start:i], "\n") + "\n", firstLine: start + 1, lastLine: i})
 			}
 			start = i + 1
 		}
 	}
 	if start < len(lines) {
-		chunks = append(chunks, chunk{text: strings.Join(lines[start:], "\n"), firstLine: start + 1})
+		last := strings.Join(lines[start:], "\n")
+		if finalNewline {
+			last += "\n"
+		}
+		chunks = append(chunks, chunk{text: last, firstLine: start + 1, lastLine: len(lines)})
 	}
 	return chunks
 }
@@ -181,43 +203,27 @@ func (f *File) loadChunk(c chunk) {
 	if strings.TrimSpace(c.text) == "" {
 		return
 	}
+	f.Spans = append(f.Spans, LineRange{c.firstLine, c.lastLine})
 	dec := yaml.NewDecoder(strings.NewReader(c.text))
 	for {
 		var root yaml.Node
 		err := dec.Decode(&root)
 		if err != nil {
-			if err.Error() == "EOF" {
+			if errors.Is(err, io.EOF) {
 				return
 			}
 			f.Problems = append(f.Problems, parseProblem(err, c, f.Lines))
 			return
 		}
-		shiftLines(&root, c.firstLine-1)
-		f.addDocument(&root)
-	}
-}
-
-func shiftLines(n *yaml.Node, by int) {
-	if by == 0 || n == nil {
-		return
-	}
-	var walk func(*yaml.Node)
-	seen := map[*yaml.Node]bool{}
-	walk = func(n *yaml.Node) {
-		if seen[n] {
-			return
+		if root.Kind == 0 {
+			return // nothing more the decoder can make progress on
 		}
-		seen[n] = true
-		n.Line += by
-		for _, c := range n.Content {
-			walk(c)
-		}
+		f.addDocument(&root, LineRange{c.firstLine, c.lastLine}, source{lines: f.Lines, off: c.firstLine - 1})
 	}
-	walk(n)
 }
 
 // addDocument decodes one parsed YAML document into objects.
-func (f *File) addDocument(root *yaml.Node) {
+func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return
 	}
@@ -227,28 +233,32 @@ func (f *File) addDocument(root *yaml.Node) {
 	}
 	index := f.YAMLDocuments
 	f.YAMLDocuments++
-	d := &decoder{lines: f.Lines}
+	d := &decoder{src: src}
 	value, ok := d.decode(node, nil)
-	for _, p := range d.problems {
-		f.Problems = append(f.Problems, p)
-	}
 	if !ok {
+		f.Problems = append(f.Problems, d.problems...)
 		return
 	}
 	obj, isMap := value.(map[string]any)
 	if !isMap {
-		f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: startOf(node),
+		f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: src.start(node),
 			Message: fmt.Sprintf("document is a %s, not a Kubernetes object", describe(value))})
 		return
 	}
-	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, node: resolveAlias(node), lines: f.Lines}
+	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), src: src}
 	if !f.checkKind(doc) {
+		f.Problems = append(f.Problems, d.problems...)
 		return
 	}
+	for i := range d.problems {
+		d.problems[i].Object = doc.Object
+	}
 	if isList(doc.Object) {
+		f.Problems = append(f.Problems, d.problems...)
 		f.expandList(doc)
 		return
 	}
+	doc.Problems = d.problems
 	doc.Pods = findPods(doc.Object.Kind, doc.Value)
 	f.Documents = append(f.Documents, doc)
 }
@@ -266,7 +276,7 @@ func (f *File) checkKind(doc *Document) bool {
 	if len(missing) == 0 {
 		return true
 	}
-	f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: startOf(doc.node), Object: doc.Object,
+	f.Problems = append(f.Problems, Problem{Rule: RuleMissingKind, Pos: doc.src.start(doc.node), Object: doc.Object,
 		Message: fmt.Sprintf("document has no %s: it is not a Kubernetes object", strings.Join(missing, " or "))})
 	return false
 }
@@ -316,7 +326,7 @@ func (f *File) expandList(list *Document) {
 				Object: list.Object, Message: fmt.Sprintf("item %d of the %s is a %s, not a Kubernetes object", i, list.Object.Kind, describe(it))})
 			continue
 		}
-		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, node: n, lines: f.Lines}
+		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, src: list.src}
 		if !f.checkKind(doc) {
 			continue
 		}

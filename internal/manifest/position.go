@@ -61,15 +61,9 @@ func (d *Document) Position(p Path) Position {
 	n, key := locate(d.node, p)
 	if key != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && !isFlow(n) {
 		// A block collection starts on the line below its key; the key is where a reader looks.
-		pos := startOf(key)
-		pos.EndLine, pos.EndColumn = scalarEnd(key, d.lines)
-		return pos
+		return d.src.span(key)
 	}
-	pos := startOf(n)
-	if n.Kind == yaml.ScalarNode {
-		pos.EndLine, pos.EndColumn = scalarEnd(n, d.lines)
-	}
-	return pos
+	return d.src.span(n)
 }
 
 // KeyPosition resolves the key of the map entry at p (for "unknown field" findings); when p names no
@@ -83,9 +77,7 @@ func (d *Document) KeyPosition(p Path) Position {
 		for i := 0; i+1 < len(parent.Content); i += 2 {
 			k := resolveAlias(parent.Content[i])
 			if k.Kind == yaml.ScalarNode && k.Value == p[len(p)-1] {
-				pos := startOf(k)
-				pos.EndLine, pos.EndColumn = scalarEnd(k, d.lines)
-				return pos
+				return d.src.span(k)
 			}
 		}
 	}
@@ -117,7 +109,7 @@ func locate(n *yaml.Node, p Path) (*yaml.Node, *yaml.Node) {
 func walkPath(n *yaml.Node, p Path) (cur *yaml.Node, key *yaml.Node, depth int) {
 	cur = resolveAlias(n)
 	for _, seg := range p {
-		next, k := child(cur, seg)
+		next, k := child(cur, seg, 0)
 		if next == nil {
 			return cur, key, depth
 		}
@@ -127,7 +119,14 @@ func walkPath(n *yaml.Node, p Path) (cur *yaml.Node, key *yaml.Node, depth int) 
 	return cur, key, depth
 }
 
-func child(n *yaml.Node, seg string) (*yaml.Node, *yaml.Node) {
+// maxMergeDepth bounds how deep merge keys are followed, so an anchor that merges itself (which the
+// decoder refuses) cannot send a position lookup around in circles.
+const maxMergeDepth = 32
+
+func child(n *yaml.Node, seg string, depth int) (*yaml.Node, *yaml.Node) {
+	if depth > maxMergeDepth {
+		return nil, nil
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		var found, foundKey *yaml.Node
@@ -135,7 +134,7 @@ func child(n *yaml.Node, seg string) (*yaml.Node, *yaml.Node) {
 			k := resolveAlias(n.Content[i])
 			if isMergeKey(k) {
 				if found == nil {
-					found, foundKey = mergedChild(n.Content[i+1], seg)
+					found, foundKey = mergedChild(n.Content[i+1], seg, depth+1)
 				}
 				continue
 			}
@@ -154,17 +153,17 @@ func child(n *yaml.Node, seg string) (*yaml.Node, *yaml.Node) {
 	return nil, nil
 }
 
-func mergedChild(v *yaml.Node, seg string) (*yaml.Node, *yaml.Node) {
+func mergedChild(v *yaml.Node, seg string, depth int) (*yaml.Node, *yaml.Node) {
 	v = resolveAlias(v)
 	if v.Kind == yaml.SequenceNode {
 		for _, m := range v.Content {
-			if c, k := child(resolveAlias(m), seg); c != nil {
+			if c, k := child(resolveAlias(m), seg, depth); c != nil {
 				return c, k
 			}
 		}
 		return nil, nil
 	}
-	return child(v, seg)
+	return child(v, seg, depth)
 }
 
 // keyString is the key as the decoded value spells it (so `yes:` is found as "true").
@@ -186,11 +185,19 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-func startOf(n *yaml.Node) Position {
+// source maps a document's nodes back to the file. Nodes carry lines counted from the start of their
+// document's text; off converts them to file lines without rewriting every node.
+type source struct {
+	lines []string
+	off   int
+}
+
+// start is where a node begins in the file.
+func (s source) start(n *yaml.Node) Position {
 	if n == nil {
 		return Position{Line: 1, Column: 1}
 	}
-	line, col := n.Line, n.Column
+	line, col := n.Line+s.off, n.Column
 	if line < 1 {
 		line = 1
 	}
@@ -202,11 +209,21 @@ func startOf(n *yaml.Node) Position {
 
 // scalarEnd finds where a scalar written on one line ends (the column after its last character).
 // yaml.v3 gives only start positions; for quoted scalars the end is found by scanning the source line.
-func scalarEnd(n *yaml.Node, lines []string) (line, col int) {
-	if n.Line < 1 || n.Line > len(lines) {
+// span is start plus, for a scalar on one line, where it ends.
+func (s source) span(n *yaml.Node) Position {
+	p := s.start(n)
+	if n != nil && n.Kind == yaml.ScalarNode {
+		p.EndLine, p.EndColumn = s.scalarEnd(n)
+	}
+	return p
+}
+
+func (s source) scalarEnd(n *yaml.Node) (line, col int) {
+	lineNo := n.Line + s.off
+	if lineNo < 1 || lineNo > len(s.lines) {
 		return 0, 0
 	}
-	src := lines[n.Line-1]
+	src := s.lines[lineNo-1]
 	start := byteOffset(src, n.Column)
 	if start < 0 || start > len(src) {
 		return 0, 0
@@ -235,7 +252,7 @@ func scalarEnd(n *yaml.Node, lines []string) (line, col int) {
 	if length <= 0 {
 		return 0, 0
 	}
-	return n.Line, n.Column + utf8.RuneCountInString(rest[:length])
+	return lineNo, n.Column + utf8.RuneCountInString(rest[:length])
 }
 
 // quotedLen is the length of a quoted scalar that starts at s[0], or 0 when it does not close on this line.

@@ -103,3 +103,42 @@ func BenchmarkParseCommand(b *testing.B) {
 		}
 	}
 }
+
+// smallDeployment is the common case: one container, one port, a finding or two.
+const smallDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+        resources:
+          requests: {cpu: 100m, memory: 64Mi}
+`
+
+// BenchmarkCheckSmall evaluates every built-in rule on a one-container Deployment.
+func BenchmarkCheckSmall(b *testing.B) {
+	ctx := context.Background()
+	e, err := New(ctx, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := manifest.Load("small.yaml", []byte(smallDeployment)).Documents[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Check(ctx, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

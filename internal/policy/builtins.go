@@ -56,6 +56,24 @@ func podsImpl(_ rego.BuiltinContext, doc *ast.Term) (*ast.Term, error) {
 	return podsOf(doc.Value), nil
 }
 
+// labelErrorsFunc declares podlint.label_errors(labels).
+var labelErrorsFunc = &rego.Function{
+	Name:        "podlint.label_errors",
+	Description: "Checks label keys and values as the API server does; returns the rejected entries with its messages.",
+	Decl: types.NewFunction(
+		types.Args(types.Named("labels", types.NewObject(nil, types.NewDynamicProperty(types.A, types.A))).Description("a labels map")),
+		types.Named("errors", objectResult).Description("for each rejected entry, {key: [messages], value: [messages]}; {} when all are valid"),
+	),
+}
+
+func labelErrorsImpl(_ rego.BuiltinContext, labels *ast.Term) (*ast.Term, error) {
+	obj, ok := labels.Value.(ast.Object)
+	if !ok {
+		return nil, errors.New("expected an object")
+	}
+	return labelErrors(obj), nil
+}
+
 var errNotString = errors.New("expected a string")
 
 func parseShellImpl(_ rego.BuiltinContext, interp, script *ast.Term) (*ast.Term, error) {
@@ -99,6 +117,7 @@ func regoBuiltins() []func(*rego.Rego) {
 		rego.Function2(parseShellFunc, parseShellImpl),
 		rego.Function1(parseCommandFunc, parseCommandImpl),
 		rego.Function1(podsFunc, podsImpl),
+		rego.Function1(labelErrorsFunc, labelErrorsImpl),
 	}
 }
 
@@ -108,6 +127,7 @@ func testerBuiltins() []*tester.Builtin {
 		{Decl: builtinDecl(parseShellFunc), Func: rego.Function2(parseShellFunc, parseShellImpl)},
 		{Decl: builtinDecl(parseCommandFunc), Func: rego.Function1(parseCommandFunc, parseCommandImpl)},
 		{Decl: builtinDecl(podsFunc), Func: rego.Function1(podsFunc, podsImpl)},
+		{Decl: builtinDecl(labelErrorsFunc), Func: rego.Function1(labelErrorsFunc, labelErrorsImpl)},
 	}
 }
 
@@ -122,7 +142,7 @@ var capabilities = sync.OnceValue(func() *ast.Capabilities {
 	c.Builtins = slices.DeleteFunc(c.Builtins, func(b *ast.Builtin) bool {
 		return slices.Contains(blockedBuiltins, b.Name)
 	})
-	c.Builtins = append(c.Builtins, builtinDecl(parseShellFunc), builtinDecl(parseCommandFunc), builtinDecl(podsFunc))
+	c.Builtins = append(c.Builtins, builtinDecl(parseShellFunc), builtinDecl(parseCommandFunc), builtinDecl(podsFunc), builtinDecl(labelErrorsFunc))
 	c.AllowNet = []string{}
 	return c
 })

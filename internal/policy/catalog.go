@@ -64,6 +64,8 @@ type output struct {
 	ref      ast.Ref
 	id       string
 	severity lint.Severity
+	// builtin outputs are pod rules: they can only report on documents that have a pod.
+	builtin bool
 }
 
 // packages groups parsed modules by package, with their METADATA and finding rules.
@@ -115,7 +117,13 @@ func packages(modules map[string]*ast.Module, builtin map[string]bool) []*pkgInf
 	for _, p := range byName {
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	// Built-in packages first, so that they keep their ids when a user policy claims one too.
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].builtin != out[j].builtin {
+			return out[i].builtin
+		}
+		return out[i].name < out[j].name
+	})
 	return out
 }
 
@@ -169,7 +177,7 @@ func buildCatalog(pkgs []*pkgInfo) ([]output, []Rule, error) {
 				sev = severityOfName(name)
 			}
 			outs = append(outs, output{binding: fmt.Sprintf("r%d", len(outs)),
-				ref: p.path.Copy().Append(ast.StringTerm(name)), id: id, severity: sev})
+				ref: p.path.Copy().Append(ast.StringTerm(name)), id: id, severity: sev, builtin: p.builtin})
 
 			if i, seen := index[id]; seen {
 				if cat[i].Package != p.name {

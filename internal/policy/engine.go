@@ -37,6 +37,9 @@ type Engine struct {
 	query   rego.PreparedEvalQuery
 	outputs []output
 	catalog []Rule
+	// podsOnly is true when every rule is built in: they are all about pods, so a document
+	// without one need not be evaluated at all.
+	podsOnly bool
 	// cancels maps a context's Done channel to the topdown.Cancel that fires with it (see cancelFor).
 	cancels sync.Map
 }
@@ -67,7 +70,12 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{outputs: outs, catalog: cat}
+	e := &Engine{outputs: outs, catalog: cat, podsOnly: true}
+	for _, o := range outs {
+		if !o.builtin {
+			e.podsOnly = false
+		}
+	}
 	if e.query, err = prepare(ctx, compiler, inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true)), outs); err != nil {
 		return nil, err
 	}
@@ -85,14 +93,19 @@ func builtinNames(srcs []source) map[string]bool {
 }
 
 // prepare builds the one query: for each finding rule an array of its results, always defined
-// (empty when the rule is undefined for this input), so one evaluation returns everything.
+// (empty when the rule is undefined for this input), so one evaluation returns everything. The
+// built-in rules are all about pods; they are skipped, with one test, for documents without one.
 func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output) (rego.PreparedEvalQuery, error) {
 	var q strings.Builder
 	for i, o := range outs {
 		if i > 0 {
 			q.WriteString("; ")
 		}
-		fmt.Fprintf(&q, "%s := [f | some f in %s]", o.binding, o.ref)
+		guard := ""
+		if o.builtin {
+			guard = "data.podlint.lib.pods[_]; "
+		}
+		fmt.Fprintf(&q, "%s := [f | %ssome f in %s]", o.binding, guard, o.ref)
 	}
 	if len(outs) == 0 {
 		q.WriteString("true")
@@ -150,6 +163,12 @@ func (e *Engine) Rules() []Rule { return e.catalog }
 
 // Check evaluates every rule on one document. It implements lint.Checker.
 func (e *Engine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issue, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if e.podsOnly && len(doc.Pods) == 0 {
+		return nil, nil
+	}
 	input, err := toTerm(doc.Value)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)

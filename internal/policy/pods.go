@@ -39,9 +39,16 @@ func podsOf(doc ast.Value) *ast.Term {
 	if !ok {
 		metadata = ast.NewObject()
 	}
+	metadataPath := pathTerm(paths.Metadata)
+	labels, ok := get(metadata, "labels").(ast.Object)
+	labelsPath := metadataPath
+	if ok {
+		labelsPath = appendPath(metadataPath, key("labels"))
+	} else {
+		labels = ast.NewObject()
+	}
 	specPath := pathTerm(paths.Spec)
-	var containers []*ast.Term
-	order := 0
+	var containers, ports []*ast.Term
 	for _, field := range containerFields {
 		list, ok := get(spec, field).(*ast.Array)
 		if !ok {
@@ -53,8 +60,10 @@ func podsOf(doc ast.Value) *ast.Term {
 			if !ok {
 				continue
 			}
-			containers = append(containers, containerTerm(c, ct, field, i, order, specPath))
-			order++
+			path := appendPath(specPath, key(field), ast.InternedTerm(i))
+			order := len(containers)
+			containers = append(containers, containerTerm(c, ct, field, i, order, path, specPath))
+			ports = appendPorts(ports, c, order, path)
 		}
 	}
 	pod := ast.ObjectTerm(
@@ -62,13 +71,16 @@ func podsOf(doc ast.Value) *ast.Term {
 		ast.Item(key("spec"), ast.NewTerm(spec)),
 		ast.Item(key("path"), specPath),
 		ast.Item(key("metadata"), ast.NewTerm(metadata)),
-		ast.Item(key("metadata_path"), pathTerm(paths.Metadata)),
+		ast.Item(key("metadata_path"), metadataPath),
+		ast.Item(key("labels"), ast.NewTerm(labels)),
+		ast.Item(key("labels_path"), labelsPath),
 		ast.Item(key("containers"), ast.ArrayTerm(containers...)),
+		ast.Item(key("ports"), ast.ArrayTerm(ports...)),
 	)
 	return ast.ArrayTerm(pod)
 }
 
-func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, specPath *ast.Term) *ast.Term {
+func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, path, specPath *ast.Term) *ast.Term {
 	nameTerm := c.Get(key("name"))
 	var name ast.String
 	isString := false
@@ -93,15 +105,9 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, s
 	case field == "ephemeralContainers":
 		role = "ephemeral container"
 	}
-	specArr := specPath.Value.(*ast.Array)
-	path := make([]*ast.Term, 0, specArr.Len()+2)
-	for i := range specArr.Len() {
-		path = append(path, specArr.Elem(i))
-	}
-	path = append(path, key(field), ast.InternedTerm(index))
 	var argv []*ast.Term
-	for _, key := range []string{"command", "args"} {
-		if a, ok := get(c, key).(*ast.Array); ok {
+	for _, k := range []string{"command", "args"} {
+		if a, ok := get(c, k).(*ast.Array); ok {
 			for i := range a.Len() {
 				argv = append(argv, a.Elem(i))
 			}
@@ -110,7 +116,7 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, s
 	return ast.ObjectTerm(
 		ast.Item(key("container"), ct),
 		ast.Item(key("name"), nameTerm),
-		ast.Item(key("path"), ast.ArrayTerm(path...)),
+		ast.Item(key("path"), path),
 		ast.Item(key("pod_path"), specPath),
 		ast.Item(key("field"), key(field)),
 		ast.Item(key("index"), ast.InternedTerm(index)),
@@ -121,7 +127,104 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, s
 		ast.Item(key("role"), key(role)),
 		ast.Item(key("label"), ast.StringTerm(role+" "+strconv.Quote(string(name)))),
 		ast.Item(key("argv"), ast.ArrayTerm(argv...)),
+		ast.Item(key("handlers"), handlersTerm(c, path)),
 	)
+}
+
+// appendPorts adds the container's declared ports (entries with a numeric containerPort), with
+// their defaults filled in: protocol TCP, no hostPort (0), no hostIP (""), no name ("").
+func appendPorts(ports []*ast.Term, c ast.Object, order int, path *ast.Term) []*ast.Term {
+	list, ok := get(c, "ports").(*ast.Array)
+	if !ok {
+		return ports
+	}
+	for j := range list.Len() {
+		p, ok := list.Elem(j).Value.(ast.Object)
+		if !ok {
+			continue
+		}
+		number := p.Get(key("containerPort"))
+		if number == nil {
+			continue
+		}
+		if _, isNumber := number.Value.(ast.Number); !isNumber {
+			continue
+		}
+		ports = append(ports, ast.ObjectTerm(
+			ast.Item(key("container"), ast.InternedTerm(order)),
+			ast.Item(key("index"), ast.InternedTerm(j)),
+			ast.Item(key("port"), number),
+			ast.Item(key("protocol"), orDefault(p, "protocol", key("TCP"))),
+			ast.Item(key("host_port"), orDefault(p, "hostPort", ast.InternedTerm(0))),
+			ast.Item(key("host_ip"), orDefault(p, "hostIP", key(""))),
+			ast.Item(key("name"), orDefault(p, "name", key(""))),
+			ast.Item(key("path"), appendPath(path, key("ports"), ast.InternedTerm(j))),
+		))
+	}
+	return ports
+}
+
+// handlerKinds are the handlers that check a port, where they can appear.
+var (
+	probeNames    = []string{"livenessProbe", "readinessProbe", "startupProbe"}
+	probeHandlers = []string{"httpGet", "tcpSocket", "grpc"}
+	hookNames     = []string{"postStart", "preStop"}
+	hookHandlers  = []string{"httpGet", "tcpSocket"}
+)
+
+// handlersTerm lists the probe and lifecycle handlers of a container that name a port.
+func handlersTerm(c ast.Object, path *ast.Term) *ast.Term {
+	var out []*ast.Term
+	add := func(owner ast.Object, ownerPath *ast.Term, where string, hook bool, kinds []string) {
+		for _, kind := range kinds {
+			h, ok := get(owner, kind).(ast.Object)
+			if !ok {
+				continue
+			}
+			port := h.Get(key("port"))
+			if port == nil {
+				continue
+			}
+			out = append(out, ast.ObjectTerm(
+				ast.Item(key("where"), key(where)),
+				ast.Item(key("hook"), ast.InternedTerm(hook)),
+				ast.Item(key("type"), key(kind)),
+				ast.Item(key("port"), port),
+				ast.Item(key("host"), orDefault(h, "host", key(""))),
+				ast.Item(key("path"), appendPath(ownerPath, key(kind), key("port"))),
+			))
+		}
+	}
+	for _, probe := range probeNames {
+		if p, ok := get(c, probe).(ast.Object); ok {
+			add(p, appendPath(path, key(probe)), probe, false, probeHandlers)
+		}
+	}
+	if lc, ok := get(c, "lifecycle").(ast.Object); ok {
+		for _, hook := range hookNames {
+			if h, ok := get(lc, hook).(ast.Object); ok {
+				add(h, appendPath(path, key("lifecycle"), key(hook)), hook, true, hookHandlers)
+			}
+		}
+	}
+	return ast.ArrayTerm(out...)
+}
+
+func orDefault(o ast.Object, k string, def *ast.Term) *ast.Term {
+	if t := o.Get(key(k)); t != nil {
+		return t
+	}
+	return def
+}
+
+// appendPath returns a new path term: p followed by segs.
+func appendPath(p *ast.Term, segs ...*ast.Term) *ast.Term {
+	arr := p.Value.(*ast.Array)
+	terms := make([]*ast.Term, 0, arr.Len()+len(segs))
+	for i := range arr.Len() {
+		terms = append(terms, arr.Elem(i))
+	}
+	return ast.ArrayTerm(append(terms, segs...)...)
 }
 
 func lookup(obj ast.Object, path manifest.Path) ast.Value {

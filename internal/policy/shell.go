@@ -378,7 +378,8 @@ type wrapper struct {
 	assignments bool            // NAME=value words (env)
 }
 
-// wrappers are the init and privilege wrappers podlint looks through to find the real program.
+// wrappers are the init and privilege wrappers podlint looks through to find the real program, and
+// npx, which only fetches and runs one.
 var wrappers = map[string]wrapper{
 	"tini":         {valued: map[string]bool{"-p": true, "-e": true}},
 	"tini-static":  {valued: map[string]bool{"-p": true, "-e": true}},
@@ -391,6 +392,7 @@ var wrappers = map[string]wrapper{
 	"s6-setuidgid": {positional: 1},
 	"nohup":        {},
 	"setsid":       {},
+	"npx":          {valued: map[string]bool{"-p": true, "--package": true, "-c": true, "--call": true}},
 }
 
 // unwrap skips init wrappers (tini -- gosu app env A=1 server) and returns the index of the real

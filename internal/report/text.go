@@ -96,5 +96,9 @@ func summaryLine(s lint.Summary) string {
 	if s.Infos > 0 {
 		parts = append(parts, plural(s.Infos, "info"))
 	}
-	return fmt.Sprintf("%s in %s (%s)", strings.Join(parts, ", "), plural(s.Files, "file"), plural(s.Objects, "object"))
+	objects := plural(s.Objects, "object")
+	if s.Skipped > 0 {
+		objects += fmt.Sprintf(", %d skipped", s.Skipped)
+	}
+	return fmt.Sprintf("%s in %s (%s)", strings.Join(parts, ", "), plural(s.Files, "file"), objects)
 }

@@ -11,7 +11,13 @@ package podlint.lib
 #   kind                     the document's kind
 #   spec, path               the pod spec and its path (["spec", "template", "spec"])
 #   metadata, metadata_path  the pod's metadata ({} when absent) and where it is, or would be
+#   labels, labels_path      the pod's labels ({} when absent) and the path of the labels map, or
+#                            of the metadata when there is none (where to report about them)
 #   containers               the pod's containers, as in containers below
+#   ports                    every declared port of every container (entries with a numeric
+#                            containerPort), in start order, defaults filled in:
+#                            container (its position in containers), index (in its ports list),
+#                            port, protocol (TCP), host_port (0), host_ip (""), name (""), path
 # A pod-bearing document whose spec is missing or not an object has no pod.
 pods := podlint.pods(input)
 
@@ -33,6 +39,10 @@ pods := podlint.pods(input)
 #   label        role and name for messages: `sidecar "proxy"`
 #   argv         the command line: command followed by args (args alone when the image's
 #                entrypoint is kept)
+#   handlers     the probe and lifecycle handlers that name a port: where (livenessProbe,
+#                readinessProbe, startupProbe, postStart, preStop), hook (true for the
+#                lifecycle ones), type (httpGet, tcpSocket, grpc), port (as written), host ("" when
+#                unset) and path (of the port)
 containers := [c |
 	some pod in pods
 	some c in pod.containers

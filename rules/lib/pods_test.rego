@@ -94,3 +94,56 @@ test_params_default_to_empty if {
 	lib.params("no-such-rule") == {}
 	lib.params("r") == {"x": 1} with data.podlint.params as {"r": {"x": 1}}
 }
+
+test_labels_and_where_to_report_them if {
+	pod := lib.pods[0] with input as {"kind": "Pod", "metadata": {"labels": {"app": "a"}}, "spec": {}}
+	pod.labels == {"app": "a"}
+	pod.labels_path == ["metadata", "labels"]
+	bare := lib.pods[0] with input as deployment({})
+	bare.labels == {}
+	bare.labels_path == ["spec", "template", "metadata"]
+}
+
+test_ports_with_defaults if {
+	pod := lib.pods[0] with input as deployment({
+		"initContainers": [{"name": "proxy", "restartPolicy": "Always", "ports": [{"containerPort": 15001, "protocol": "UDP"}]}],
+		"containers": [{"name": "app", "ports": [
+			{"name": "http", "containerPort": 8080, "hostPort": 80, "hostIP": "10.0.0.1"},
+			{"containerPort": "not a number"},
+			"not an object",
+			{"containerPort": 9090},
+		]}],
+	})
+	pod.ports == [
+		{"container": 0, "index": 0, "port": 15001, "protocol": "UDP", "host_port": 0, "host_ip": "", "name": "", "path": ["spec", "template", "spec", "initContainers", 0, "ports", 0]},
+		{"container": 1, "index": 0, "port": 8080, "protocol": "TCP", "host_port": 80, "host_ip": "10.0.0.1", "name": "http", "path": ["spec", "template", "spec", "containers", 0, "ports", 0]},
+		{"container": 1, "index": 3, "port": 9090, "protocol": "TCP", "host_port": 0, "host_ip": "", "name": "", "path": ["spec", "template", "spec", "containers", 0, "ports", 3]},
+	]
+}
+
+test_handlers if {
+	cs := lib.containers with input as deployment({"containers": [{
+		"name": "app",
+		"readinessProbe": {"httpGet": {"path": "/", "port": "http"}},
+		"livenessProbe": {"exec": {"command": ["true"]}},
+		"startupProbe": {"tcpSocket": {"host": "db", "port": 5432}},
+		"lifecycle": {"preStop": {"httpGet": {"port": 9000}}, "postStart": {"sleep": {"seconds": 1}}},
+	}]})
+	{[h.where, h.hook, h.type, h.port, h.host] | some h in cs[0].handlers} == {
+		["readinessProbe", false, "httpGet", "http", ""],
+		["startupProbe", false, "tcpSocket", 5432, "db"],
+		["preStop", true, "httpGet", 9000, ""],
+	}
+	some h in cs[0].handlers
+	h.where == "preStop"
+	h.path == ["spec", "template", "spec", "containers", 0, "lifecycle", "preStop", "httpGet", "port"]
+}
+
+test_label_errors if {
+	podlint.label_errors({"app": "ok", "example.com/x": ""}) == {}
+	errors := podlint.label_errors({"bad key": "ok", "v": "-x", "n": 1})
+	object.keys(errors) == {"bad key", "v"}
+	count(errors["bad key"].key) > 0
+	count(errors["bad key"].value) == 0
+	count(errors.v.value) > 0
+}

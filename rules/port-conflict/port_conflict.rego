@@ -25,40 +25,25 @@ package podlint.rules.port_conflict
 
 import data.podlint.lib
 
-# _ports lists every declared port in start order: by container, then by position.
-_ports := [p |
-	some c in lib.containers
-	some j, port in c.container.ports
-	is_number(port.containerPort)
-	p := {
-		"c": c,
-		"index": j,
-		"port": port.containerPort,
-		"protocol": object.get(port, "protocol", "TCP"),
-		"host_port": object.get(port, "hostPort", 0),
-		"host_ip": object.get(port, "hostIP", ""),
-	}
-]
+# Cheap guards first: most pods declare each port once, and then nothing else is evaluated.
+_repeated_ports(pod) if count({[p.port, p.protocol] | some p in pod.ports}) < count(pod.ports)
 
-# Cheap guards first: most pods declare each port once, and then nothing else runs.
-_repeated_ports if count({[p.port, p.protocol] | some p in _ports}) < count(_ports)
-
-_repeated_host_ports if {
-	host_ports := [p.host_port | some p in _ports; p.host_port != 0]
+_repeated_host_ports(pod) if {
+	host_ports := [p.host_port | some p in pod.ports; p.host_port != 0]
 	count({h | some h in host_ports}) < count(host_ports)
 }
 
 # a is declared before b: in an earlier container, or earlier in the same one.
-_before(a, b) if a.c.order < b.c.order
+_before(a, b) if a.container < b.container
 
 _before(a, b) if {
-	a.c.order == b.c.order
+	a.container == b.container
 	a.index < b.index
 }
 
-_same_time(a, b) if a.c.order == b.c.order
+_same_time(_, a, b) if a.container == b.container
 
-_same_time(a, b) if lib.overlap(a.c, b.c)
+_same_time(pod, a, b) if lib.overlap(pod.containers[a.container], pod.containers[b.container])
 
 # A hostIP of 0.0.0.0 (or none) takes the port on every address of the node.
 _wildcard(ip) if ip in {"", "0.0.0.0"}
@@ -69,45 +54,45 @@ _same_host_ip(a, _) if _wildcard(a.host_ip)
 
 _same_host_ip(_, b) if _wildcard(b.host_ip)
 
-_where(a, b) := sprintf("earlier in the same container (%s)", [lib.format_path(_path(a))]) if {
-	a.c.order == b.c.order
-} else := sprintf("by %s (%s)", [a.c.label, lib.format_path(_path(a))])
-
-_path(p) := array.concat(p.c.path, ["ports", p.index])
+_where(pod, a, b) := sprintf("earlier in the same container (%s)", [lib.format_path(a.path)]) if {
+	a.container == b.container
+} else := sprintf("by %s (%s)", [pod.containers[a.container].label, lib.format_path(a.path)])
 
 deny contains finding if {
-	_repeated_ports
-	some b in _ports
+	some pod in lib.pods
+	_repeated_ports(pod)
+	some b in pod.ports
 	earlier := [a |
-		some a in _ports
+		some a in pod.ports
 		a.port == b.port
 		a.protocol == b.protocol
 		_before(a, b)
-		_same_time(a, b)
+		_same_time(pod, a, b)
 	]
 	count(earlier) > 0
 	finding := {
-		"msg": sprintf("containerPort %v/%s of %s is also declared %s; containers that run at the same time share the pod's network and only one can listen on it", [b.port, b.protocol, b.c.label, _where(earlier[0], b)]),
-		"path": array.concat(_path(b), ["containerPort"]),
+		"msg": sprintf("containerPort %v/%s of %s is also declared %s; containers that run at the same time share the pod's network and only one can listen on it", [b.port, b.protocol, pod.containers[b.container].label, _where(pod, earlier[0], b)]),
+		"path": array.concat(b.path, ["containerPort"]),
 	}
 }
 
 deny contains finding if {
-	_repeated_host_ports
-	some b in _ports
+	some pod in lib.pods
+	_repeated_host_ports(pod)
+	some b in pod.ports
 	b.host_port != 0
 	earlier := [a |
-		some a in _ports
+		some a in pod.ports
 		a.host_port == b.host_port
 		a.protocol == b.protocol
 		_same_host_ip(a, b)
 		a.port != b.port # the same containerPort is reported on the containerPort
 		_before(a, b)
-		_same_time(a, b)
+		_same_time(pod, a, b)
 	]
 	count(earlier) > 0
 	finding := {
-		"msg": sprintf("hostPort %v/%s of %s is also claimed %s; the node can give it to only one of them", [b.host_port, b.protocol, b.c.label, _where(earlier[0], b)]),
-		"path": array.concat(_path(b), ["hostPort"]),
+		"msg": sprintf("hostPort %v/%s of %s is also claimed %s; the node can give it to only one of them", [b.host_port, b.protocol, pod.containers[b.container].label, _where(pod, earlier[0], b)]),
+		"path": array.concat(b.path, ["hostPort"]),
 	}
 }

@@ -79,12 +79,12 @@ test_empty_value_is_valid if {
 
 test_required_list_is_a_parameter if {
 	doc := pod({"labels": {"team": "x", "env": "dev"}})
-	findings := rule.deny with input as doc with data.podlint.params as {"required-labels": {"labels": [{"key": "team"}, {"key": "env", "values": ["prod"]}]}}
+	findings := rule.deny with input as doc with data.podlint.params as {"required-labels": {"labels": {"team": [], "env": ["prod"]}}}
 	{f.path | some f in findings} == {["metadata", "labels", "env"]}
 }
 
 test_no_required_labels if {
-	findings := rule.deny with input as pod({}) with data.podlint.params as {"required-labels": {"labels": []}}
+	findings := rule.deny with input as pod({}) with data.podlint.params as {"required-labels": {"labels": {}}}
 	count(findings) == 0
 }
 

@@ -14,11 +14,18 @@
 #   program), and scripts that end by waiting for background jobs, by running a loop, or in a
 #   pipeline, where the shell must stay.
 #
-#   There is no finding when the last command is exec'd, when the script is a single simple command
-#   (shells run it in place of themselves), when the script traps TERM, when an init that forwards
-#   signals (tini, dumb-init, catatonit) runs the shell, for ordinary init containers, and for pods
-#   that run to completion: Jobs, CronJobs, and pods with restartPolicy Never or OnFailure.
-#   podlint cannot see an image's own entrypoint: a shell given in `args` alone runs under it.
+#   Some shells hand over to a script's final command by themselves when nothing can follow it
+#   and no trap is set: busybox ash (the sh of Alpine images) always, bash from version 5.1 on
+#   when it is a plain command without redirections. dash, the sh of Debian and Ubuntu images,
+#   never does. So `ash` scripts ending in a plain command are not reported, and such bash scripts
+#   are reported at info level, since bash before 5.1 (RHEL 8 and older) keeps the shell.
+#
+#   There is no finding when the last command is exec'd, when the script is a single simple
+#   command (bash and busybox replace themselves with it; dash does not, so `exec` is still the
+#   safe way to write it), when the script traps TERM, when an init that forwards signals (tini,
+#   dumb-init, catatonit) runs the shell, for ordinary init containers, and for pods that run to
+#   completion: Jobs, CronJobs, and pods with restartPolicy Never or OnFailure. podlint cannot see
+#   an image's own entrypoint: a shell given in `args` alone runs under it.
 # related_resources:
 #   - ref: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
 #     description: Termination of pods, SIGTERM and the grace period

@@ -3,10 +3,12 @@
 # description: |
 #   The ports list of a container documents what it listens on; Services, network policies and
 #   readers rely on it. A probe or lifecycle handler (httpGet, tcpSocket, grpc) that checks a port
-#   number missing from the list points at an undocumented port, or at the wrong one. A handler that
-#   names a port (`port: http`) the container does not declare is worse: the kubelet cannot resolve
-#   the name and the probe or hook fails, so that finding is an error. Handlers with a host set
-#   check another machine and are skipped.
+#   number the container does not declare points at an undocumented port, or at the wrong one. (A
+#   number that another container of the pod declares is documented: the pod shares one network,
+#   and some pods check a helper container's health port.) A handler that names a port
+#   (`port: http`) the container itself does not declare is worse: the kubelet looks names up in
+#   the container's own ports only, cannot resolve it, and the probe or hook fails, so that finding
+#   is an error. Handlers with a host set check another machine and are skipped.
 #
 #   As information, the rule also lists declared container ports without a name: a name documents
 #   what the port is for and lets probes and Services refer to it.
@@ -26,43 +28,20 @@ package podlint.rules.undocumented_port
 
 import data.podlint.lib
 
-# _handlers lists every probe and lifecycle handler that checks a port of the pod itself (a
-# handler with a host checks another machine).
-_handlers := array.concat(
-	[h |
-		some c in lib.containers
-		some probe in ["livenessProbe", "readinessProbe", "startupProbe"]
-		checks := c.container[probe]
-		some kind in ["httpGet", "tcpSocket", "grpc"]
-		handler := checks[kind]
-		object.get(handler, "host", "") == ""
-		h := {"c": c, "port": handler.port, "where": [probe, kind]}
-	],
-	[h |
-		some c in lib.containers
-		hooks := c.container.lifecycle
-		some hook in ["postStart", "preStop"]
-		some kind in ["httpGet", "tcpSocket"]
-		handler := hooks[hook][kind]
-		object.get(handler, "host", "") == ""
-		h := {"c": c, "port": handler.port, "where": ["lifecycle", hook, kind]}
-	],
-)
-
 # Messages name the handler: "the readinessProbe httpGet check", "the preStop httpGet hook".
-_what(h) := sprintf("the %s %s check", h.where) if {
-	count(h.where) == 2
-} else := sprintf("the %s %s hook", [h.where[1], h.where[2]])
+_what(h) := sprintf("the %s %s hook", [h.where, h.type]) if {
+	h.hook
+} else := sprintf("the %s %s check", [h.where, h.type])
 
-_fails(h) := sprintf("the %s fails", [h.where[0]]) if {
-	count(h.where) == 2
-} else := sprintf("the %s hook fails", [h.where[1]])
+_fails(h) := sprintf("the %s hook fails", [h.where]) if {
+	h.hook
+} else := sprintf("the %s fails", [h.where])
 
-_path(h) := array.concat(h.c.path, array.concat(h.where, ["port"]))
-
-_declares_number(container, n) if {
-	some p in container.ports
-	p.containerPort == n
+_declared_number(pod_path, n) if {
+	some pod in lib.pods
+	pod.path == pod_path
+	some p in pod.ports
+	p.port == n
 }
 
 _declares_name(container, name) if {
@@ -70,23 +49,30 @@ _declares_name(container, name) if {
 	p.name == name
 }
 
+# A handler with a host checks another machine: its port is not the pod's.
 deny contains finding if {
-	some h in _handlers
+	some c in lib.containers
+	some h in c.handlers
+	h.host == ""
 	is_number(h.port)
-	not _declares_number(h.c.container, h.port)
+	not _declared_number(c.pod_path, h.port)
 	finding := {
-		"msg": sprintf("%s of %s uses port %v, which the container does not declare in its ports", [_what(h), h.c.label, h.port]),
-		"path": _path(h),
+		"msg": sprintf("%s of %s uses port %v, which no container of the pod declares in its ports", [_what(h), c.label, h.port]),
+		"path": h.path,
 	}
 }
 
+# gRPC probes take only a number: a string there is a schema error, not a port name.
 deny contains finding if {
-	some h in _handlers
+	some c in lib.containers
+	some h in c.handlers
+	h.host == ""
 	is_string(h.port)
-	not _declares_name(h.c.container, h.port)
+	h.type != "grpc"
+	not _declares_name(c.container, h.port)
 	finding := {
-		"msg": sprintf("%s of %s names port %q, which the container does not declare: %s", [_what(h), h.c.label, h.port, _consequence(h)]),
-		"path": _path(h),
+		"msg": sprintf("%s of %s names port %q, which the container does not declare: %s", [_what(h), c.label, h.port, _consequence(h)]),
+		"path": h.path,
 		"severity": "error",
 	}
 }
@@ -96,13 +82,12 @@ _consequence(h) := sprintf("a quoted number is read as a port name, so %s; write
 } else := sprintf("the kubelet cannot resolve it and %s", [_fails(h)])
 
 deny contains finding if {
-	some c in lib.containers
-	some j, port in c.container.ports
-	port.containerPort != null
-	object.get(port, "name", "") == ""
+	some pod in lib.pods
+	some p in pod.ports
+	p.name == ""
 	finding := {
-		"msg": sprintf("containerPort %v of %s has no name; a name (http, metrics) says what it is for and lets probes and Services use it", [port.containerPort, c.label]),
-		"path": array.concat(c.path, ["ports", j, "containerPort"]),
+		"msg": sprintf("containerPort %v of %s has no name; a name (http, metrics) says what it is for and lets probes and Services use it", [p.port, pod.containers[p.container].label]),
+		"path": array.concat(p.path, ["containerPort"]),
 		"severity": "info",
 	}
 }

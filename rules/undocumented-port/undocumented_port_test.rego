@@ -41,6 +41,10 @@ test_probe_without_ports if {
 	found({"startupProbe": {"grpc": {"port": 9000}}}) == {[["spec", "containers", 0, "startupProbe", "grpc", "port"], "warning"]}
 }
 
+test_grpc_port_string_is_left_to_the_schema if {
+	found({"ports": named, "readinessProbe": {"grpc": {"port": "${GRPC_PORT}"}}}) == set()
+}
+
 test_probe_with_host_is_skipped if {
 	found({"ports": named, "livenessProbe": {"httpGet": {"host": "example.com", "port": 443}}}) == set()
 }
@@ -59,12 +63,20 @@ test_lifecycle_hooks if {
 	}
 }
 
-test_port_declared_by_another_container_counts_as_undeclared if {
+test_number_declared_by_another_container_is_documented if {
 	findings := rule.deny with input as {"kind": "Pod", "spec": {"containers": [
-		{"name": "a", "ports": [{"name": "http", "containerPort": 80}]},
-		{"name": "b", "ports": [{"name": "admin", "containerPort": 9000}], "readinessProbe": {"httpGet": {"port": 80}}},
+		{"name": "a", "ports": [{"name": "health", "containerPort": 10054}]},
+		{"name": "b", "ports": [{"name": "admin", "containerPort": 9000}], "livenessProbe": {"httpGet": {"port": 10054}}},
 	]}}
-	{f.path | some f in findings} == {["spec", "containers", 1, "readinessProbe", "httpGet", "port"]}
+	count(findings) == 0
+}
+
+test_name_declared_by_another_container_is_an_error if {
+	findings := rule.deny with input as {"kind": "Pod", "spec": {"containers": [
+		{"name": "a", "ports": [{"name": "health", "containerPort": 10054}]},
+		{"name": "b", "ports": [{"name": "admin", "containerPort": 9000}], "livenessProbe": {"httpGet": {"port": "health"}}},
+	]}}
+	{[f.path, f.severity] | some f in findings} == {[["spec", "containers", 1, "livenessProbe", "httpGet", "port"], "error"]}
 }
 
 test_unnamed_port_is_info if {

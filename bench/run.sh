@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end timings: podlint on one small pod file and on a generated corpus, beside the floor (a
+# binary that links the same packages and exits). Prints a table of medians and peak memory.
+#
+#   bash bench/run.sh            # 10,000 objects in 2,000 files
+#   N=2000 FILES=400 bash bench/run.sh
+#
+# Needs hyperfine (Debian package; installed when missing and apt-get is available). Timings are
+# noisy on a shared machine: compare the rows of one run with each other, not across runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-10000}
+FILES=${FILES:-2000}
+RUNS=${RUNS:-10}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if ! command -v hyperfine >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq hyperfine >/dev/null
+  fi
+fi
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (Debian package time)" >&2; exit 2; }
+
+echo "building podlint and the floor..." >&2
+go build -trimpath -o "$work/podlint" ./cmd/podlint
+go build -trimpath -o "$work/floor" ./internal/bench/floor
+go run ./internal/bench/gen -n "$N" -files "$FILES" -out "$work/corpus"
+one="fixtures/examples/kubia-manual.yaml"
+cores=$(nproc)
+
+# median wall time in ms of a command, from hyperfine's JSON export
+median() {
+  local name=$1; shift
+  hyperfine -N --style none --warmup 3 --runs "$RUNS" -i --export-json "$work/$name.json" "$*" >/dev/null 2>&1
+  python3 -c "import json,sys; print('%.1f' % (json.load(open(sys.argv[1]))['results'][0]['median']*1000))" "$work/$name.json"
+}
+
+# peak resident memory in MB, the median of three runs
+peak() {
+  for _ in 1 2 3; do
+    /usr/bin/time -f '%M' "$@" >/dev/null 2>"$work/time.txt" || true
+    tail -n 1 "$work/time.txt"
+  done | sort -n | sed -n 2p | awk '{printf "%.1f", $1/1024}'
+}
+
+printf '| run | median wall (ms) | peak memory (MB) |\n|---|---:|---:|\n'
+f=$(median floor "$work/floor")
+printf '| floor (links the same packages, exits) | %s | %s |\n' "$f" "$(peak "$work/floor")"
+o=$(median one "$work/podlint" "$one")
+printf '| podlint, one small pod file | %s | %s |\n' "$o" "$(peak "$work/podlint" "$one")"
+for j in 1 "$cores"; do
+  c=$(median "corpus$j" "$work/podlint" -j "$j" "$work/corpus")
+  printf '| podlint, %s objects in %s files, -j %s | %s | %s |\n' "$N" "$FILES" "$j" "$c" "$(peak "$work/podlint" -j "$j" "$work/corpus")"
+done
+python3 -c "import sys; print('\none file above the floor: %.1f ms' % (float(sys.argv[1]) - float(sys.argv[2])))" "$o" "$f"

@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs podlint with args and returns the exit code, standard output and standard error.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(string) string { return "" }, IsTerminal: func() bool { return false }}
+	code := Run(context.Background(), env, args)
+	return code, stdout.String(), stderr.String()
+}
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestRulesCommand(t *testing.T) {
+	code, out, errOut := run(t, "rules")
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	checkGolden(t, filepath.Join("testdata", "rules.golden"), []byte(out))
+
+	code, out, _ = run(t, "rules", "--format", "json")
+	var cat []struct {
+		ID          string `json:"id"`
+		Severity    string `json:"severity"`
+		Title       string `json:"title"`
+		Remediation string `json:"remediation"`
+	}
+	if code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if err := json.Unmarshal([]byte(out), &cat); err != nil {
+		t.Fatal(err)
+	}
+	// the ten pod rules and podlint's six own checks, sorted by id
+	if len(cat) != 16 || cat[0].ID != "bare-pod" || cat[0].Severity != "info" || cat[2].ID != "hostname-pinning" || cat[2].Severity != "warning" || cat[2].Remediation == "" {
+		t.Errorf("json catalog: %+v", cat)
+	}
+
+	code, out, _ = run(t, "rules", "port-conflict")
+	if code != ExitOK || !strings.HasPrefix(out, "port-conflict (error)\n") || !strings.Contains(out, "How to fix:") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = run(t, "rules", "required-labels", "--format", "json")
+	if code != ExitOK || !strings.Contains(out, `"params"`) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+
+	if code, _, errOut := run(t, "rules", "no-such-rule"); code != ExitError || !strings.Contains(errOut, `no rule "no-such-rule"`) {
+		t.Errorf("unknown rule: exit %d: %s", code, errOut)
+	}
+
+	dir := writeFiles(t, map[string]string{"p.rego": "package acme\n\nwarn contains \"x\" if true\n"})
+	if code, out, _ := run(t, "rules", "--policy", dir); code != ExitOK || !strings.Contains(out, "acme/warn") {
+		t.Errorf("with --policy: exit %d:\n%s", code, out)
+	}
+}
+
+const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web, rel: stable}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+`
+
+func TestLintWithPolicy(t *testing.T) {
+	manifests := writeFiles(t, map[string]string{"pod.yaml": pod})
+	policies := writeFiles(t, map[string]string{"images.rego": `package images
+
+deny contains {"msg": "images must come from example.com", "path": ["spec", "containers", i, "image"]} if {
+	some i, c in input.spec.containers
+	not startswith(c.image, "example.com/")
+}
+`})
+	// bare-pod (info) would also report the Pod; this test is about the user's policy.
+	code, out, errOut := run(t, "--policy", policies, "--disable", "bare-pod", "--format", "json", manifests)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	var res struct {
+		Findings []struct {
+			Rule string
+			Line int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Rule != "images/deny" || res.Findings[0].Line != 9 {
+		t.Errorf("findings: %+v", res.Findings)
+	}
+
+	if code, out, _ := run(t, manifests); code != ExitOK {
+		t.Errorf("without the policy: exit %d\n%s", code, out)
+	}
+
+	broken := writeFiles(t, map[string]string{"broken.rego": "package broken\n\ndeny contains msg if {\n"})
+	code, _, errOut = run(t, "--policy", broken, manifests)
+	if code != ExitError || !strings.Contains(errOut, "policy does not load") || !strings.Contains(errOut, "broken.rego:4: unexpected eof token") {
+		t.Errorf("broken policy: exit %d: %s", code, errOut)
+	}
+}
+
+func TestVerifyCommand(t *testing.T) {
+	policy := "package acme\n\nimport data.podlint.lib\n\ndeny contains \"no pods\" if count(lib.pods) == 0\n"
+	passing := writeFiles(t, map[string]string{
+		"acme.rego": policy,
+		"acme_test.rego": `package acme_test
+
+import data.acme
+
+test_service_is_denied if {
+	acme.deny == {"no pods"} with input as {"kind": "Service"}
+}
+
+test_pod_is_fine if {
+	count(acme.deny) == 0 with input as {"kind": "Pod", "spec": {"containers": []}}
+}
+
+test_shell_builtin if {
+	podlint.parse_command(["sh", "-c", "a & b"]).parsed.commands[0].background
+}
+`,
+	})
+	code, out, errOut := run(t, "verify", "-v", passing)
+	if code != ExitOK || !strings.Contains(out, "3 tests passed") || !strings.Contains(out, "PASS data.acme_test.test_pod_is_fine") {
+		t.Errorf("passing tests: exit %d\n%s%s", code, out, errOut)
+	}
+
+	failing := writeFiles(t, map[string]string{
+		"acme.rego": policy,
+		"acme_test.rego": `package acme_test
+
+import data.acme
+
+test_wrong if {
+	print("deny is", acme.deny)
+	count(acme.deny) == 0 with input as {"kind": "Service"}
+}
+`,
+	})
+	code, out, _ = run(t, "verify", failing)
+	if code != ExitFindings || !strings.Contains(out, "FAIL data.acme_test.test_wrong (") || !strings.Contains(out, "acme_test.rego:5)") ||
+		!strings.Contains(out, "1 of 1 tests failed") {
+		t.Errorf("failing test: exit %d\n%s", code, out)
+	}
+
+	if code, _, errOut := run(t, "verify", writeFiles(t, map[string]string{"acme.rego": policy})); code != ExitError || !strings.Contains(errOut, "no tests found") {
+		t.Errorf("no tests: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "verify", writeFiles(t, map[string]string{"x_test.rego": "package x\n\ntest_ if {"})); code != ExitError || !strings.Contains(errOut, "x_test.rego:3") {
+		t.Errorf("broken test file: exit %d: %s", code, errOut)
+	}
+	if code, _, _ := run(t, "verify"); code != ExitError {
+		t.Errorf("no folder: exit %d", code)
+	}
+}

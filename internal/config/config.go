@@ -1,0 +1,388 @@
+// Package config reads .podlint.yaml: which rules run, at which severity, with which parameters,
+// which paths are excluded, which policy folders are added, and the default fail level.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// FileName is the configuration file podlint looks for.
+const FileName = ".podlint.yaml"
+
+// Severity values a rule may be set to; "off" disables it.
+var severities = []string{"error", "warning", "info", "off"}
+
+// Config is the content of a configuration file.
+type Config struct {
+	// Path is the file it was read from; empty for the defaults.
+	Path string `yaml:"-" json:"-"`
+	// FailLevel is the lowest severity that makes podlint exit 1.
+	FailLevel string `yaml:"failLevel,omitempty" json:"failLevel,omitempty"`
+	// Exclude holds glob patterns (with **) of paths not to lint, relative to the config's folder.
+	Exclude []string `yaml:"exclude,omitempty" json:"exclude,omitempty"`
+	// Policies are folders of Rego policies to load beside the built-in rules, relative to the
+	// config's folder.
+	Policies []string `yaml:"policies,omitempty" json:"policies,omitempty"`
+	// Rules configures rules by id.
+	Rules map[string]Rule `yaml:"rules,omitempty" json:"rules,omitempty"`
+
+	// ruleLines remembers where each rule id was written, for errors found after loading.
+	ruleLines map[string][2]int
+	// filePolicies counts the entries of Policies that came from the file (resolved against its folder).
+	filePolicies int
+}
+
+// Rule configures one rule.
+type Rule struct {
+	// Severity overrides the rule's own: error, warning, info, or off.
+	Severity string `yaml:"severity,omitempty" json:"severity,omitempty"`
+	// Params are handed to the rule (built-in rules read them through OPA data).
+	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
+}
+
+// Error is a problem in a configuration file, at a line.
+type Error struct {
+	Path   string
+	Line   int
+	Column int
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Column, e.Msg)
+}
+
+// Find looks for .podlint.yaml in dir and its parents, stopping at the repository root (the folder
+// holding .git) so that a file outside the repository never changes how it is linted.
+func Find(dir string) (string, bool) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	for {
+		p := filepath.Join(dir, FileName)
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			return p, true
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return "", false
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// Load reads and checks a configuration file. Unknown keys, wrong types and bad values are errors
+// with their line. Rule ids are checked later, with CheckRules, once the policies the file adds are
+// loaded and every rule id is known.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse is Load for a configuration already in memory.
+func Parse(path string, data []byte) (*Config, error) {
+	c := &Config{Path: path, ruleLines: map[string][2]int{}}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return c, nil // an empty file is the defaults
+		}
+		var le *yaml.LoadError
+		if errors.As(err, &le) {
+			return nil, &Error{Path: path, Line: le.Mark.Line, Column: le.Mark.Column, Msg: "YAML does not parse: " + le.Message}
+		}
+		return nil, &Error{Path: path, Msg: err.Error()}
+	}
+	p := &parser{path: path}
+	doc := root.Content[0]
+	if doc.Kind == yaml.ScalarNode && doc.Tag == "!!null" {
+		return c, nil
+	}
+	if err := p.mapping(doc, "the configuration", func(key *yaml.Node, val *yaml.Node) error {
+		switch key.Value {
+		case "failLevel":
+			s, err := p.enum(val, "failLevel", severities[:3])
+			c.FailLevel = s
+			return err
+		case "exclude":
+			list, err := p.strings(val, "exclude")
+			for i, g := range list {
+				if !doublestar.ValidatePattern(g) {
+					return p.errorf(val.Content[i], "exclude: %q is not a valid glob pattern", g)
+				}
+			}
+			c.Exclude = list
+			return err
+		case "policies":
+			list, err := p.strings(val, "policies")
+			c.Policies = list
+			c.filePolicies = len(list)
+			return err
+		case "rules":
+			c.Rules = map[string]Rule{}
+			return p.mapping(val, "rules", func(k, v *yaml.Node) error {
+				c.ruleLines[k.Value] = [2]int{k.Line, k.Column}
+				r, err := p.rule(k.Value, v)
+				c.Rules[k.Value] = r
+				return err
+			})
+		}
+		return p.errorf(key, "unknown key %q (want failLevel, exclude, policies or rules)", key.Value)
+	}); err != nil {
+		return nil, err
+	}
+	if dec.Decode(&yaml.Node{}) == nil {
+		return nil, &Error{Path: path, Msg: "holds more than one YAML document; write one"}
+	}
+	return c, nil
+}
+
+type parser struct{ path string }
+
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) error {
+	return &Error{Path: p.path, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)}
+}
+
+func kind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	if n.Tag == "!!null" {
+		return "empty"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func (p *parser) mapping(n *yaml.Node, what string, each func(k, v *yaml.Node) error) error {
+	if n.Kind != yaml.MappingNode {
+		return p.errorf(n, "%s must be a mapping, got %s", what, kind(n))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return p.errorf(k, "keys of %s must be strings", what)
+		}
+		if seen[k.Value] {
+			return p.errorf(k, "%q is set twice in %s", k.Value, what)
+		}
+		seen[k.Value] = true
+		if err := each(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *parser) enum(n *yaml.Node, what string, allowed []string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", p.errorf(n, "%s must be one of %s, got %s", what, strings.Join(allowed, ", "), kind(n))
+	}
+	v := n.Value
+	if n.Tag == "!!bool" && (v == "off" || v == "Off" || v == "OFF") {
+		v = "off"
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v, nil
+		}
+	}
+	return "", p.errorf(n, "%s must be one of %s, got %q", what, strings.Join(allowed, ", "), n.Value)
+}
+
+func (p *parser) strings(n *yaml.Node, what string) ([]string, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, p.errorf(n, "%s must be a list of strings, got %s", what, kind(n))
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, c := range n.Content {
+		if c.Kind != yaml.ScalarNode || c.Tag == "!!null" {
+			return nil, p.errorf(c, "%s must be a list of strings, got %s in it", what, kind(c))
+		}
+		out = append(out, c.Value)
+	}
+	return out, nil
+}
+
+// rule reads a rule's entry: either a severity (`hostname-pinning: off`) or a mapping with severity
+// and params.
+func (p *parser) rule(id string, n *yaml.Node) (Rule, error) {
+	var r Rule
+	if n.Kind == yaml.ScalarNode {
+		s, err := p.enum(n, "rules."+id, severities)
+		r.Severity = s
+		return r, err
+	}
+	err := p.mapping(n, "rules."+id, func(k, v *yaml.Node) error {
+		switch k.Value {
+		case "severity":
+			s, err := p.enum(v, "rules."+id+".severity", severities)
+			r.Severity = s
+			return err
+		case "params":
+			if v.Kind != yaml.MappingNode {
+				return p.errorf(v, "rules.%s.params must be a mapping, got %s", id, kind(v))
+			}
+			var params map[string]any
+			if err := v.Decode(&params); err != nil {
+				return p.errorf(v, "rules.%s.params: %v", id, err)
+			}
+			if check, ok := paramCheckers[id]; ok {
+				if err := check(p, v); err != nil {
+					return err
+				}
+			}
+			r.Params = params
+			return nil
+		}
+		return p.errorf(k, "unknown key %q in rules.%s (want severity or params)", k.Value, id)
+	})
+	return r, err
+}
+
+// paramCheckers validate the parameters of built-in rules, so that a typo is an error with a line
+// instead of a rule that silently keeps its defaults.
+var paramCheckers = map[string]func(p *parser, params *yaml.Node) error{
+	"required-labels": func(p *parser, params *yaml.Node) error {
+		return p.mapping(params, "rules.required-labels.params", func(k, v *yaml.Node) error {
+			if k.Value != "labels" {
+				return p.errorf(k, "unknown parameter %q of required-labels (want labels)", k.Value)
+			}
+			return p.mapping(v, "rules.required-labels.params.labels", func(lk, lv *yaml.Node) error {
+				_, err := p.strings(lv, fmt.Sprintf("allowed values of label %q", lk.Value))
+				return err
+			})
+		})
+	},
+}
+
+// CheckRules rejects rule ids that do not exist, pointing at the line that names them.
+func (c *Config) CheckRules(known func(string) bool) error {
+	for _, id := range c.RuleIDs() {
+		if pos, inFile := c.ruleLines[id]; inFile && !known(id) {
+			return &Error{Path: c.Path, Line: pos[0], Column: pos[1], Msg: fmt.Sprintf("unknown rule %q (podlint rules lists them)", id)}
+		}
+	}
+	return nil
+}
+
+// Severity returns the configured severity of a rule ("" when not configured).
+func (c *Config) Severity(id string) string {
+	if c == nil {
+		return ""
+	}
+	return c.Rules[id].Severity
+}
+
+// Params returns every rule's parameters, by rule id, for the policy engine.
+func (c *Config) Params() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	if c == nil {
+		return out
+	}
+	for id, r := range c.Rules {
+		if r.Params != nil {
+			out[id] = r.Params
+		}
+	}
+	return out
+}
+
+// SetRule changes a rule's severity, as --enable and --disable do.
+func (c *Config) SetRule(id, severity string) {
+	if c.Rules == nil {
+		c.Rules = map[string]Rule{}
+	}
+	r := c.Rules[id]
+	r.Severity = severity
+	c.Rules[id] = r
+}
+
+// Dir is the folder relative paths in the file are resolved against.
+func (c *Config) Dir() string {
+	if c.Path == "" {
+		return "."
+	}
+	return filepath.Dir(c.Path)
+}
+
+// Excluded reports whether path matches an exclude pattern. Patterns are relative to the config's
+// folder; the path is tried as given and relative to that folder.
+func (c *Config) Excluded(path string) bool {
+	if c == nil || len(c.Exclude) == 0 {
+		return false
+	}
+	candidates := []string{filepath.ToSlash(filepath.Clean(path))}
+	if abs, err := filepath.Abs(path); err == nil {
+		if base, err := filepath.Abs(c.Dir()); err == nil {
+			if rel, err := filepath.Rel(base, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				candidates = append(candidates, filepath.ToSlash(rel))
+			}
+		}
+	}
+	for _, g := range c.Exclude {
+		for _, p := range candidates {
+			if ok, _ := doublestar.Match(g, p); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// PolicyDirs returns the policy folders: the file's, relative to the file's folder, then those added
+// by flags, as given.
+func (c *Config) PolicyDirs() []string {
+	var out []string
+	for i, d := range c.Policies {
+		if i < c.filePolicies && !filepath.IsAbs(d) {
+			d = filepath.Join(c.Dir(), d)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// AddPolicies appends policy folders given on the command line (relative to the current folder).
+func (c *Config) AddPolicies(dirs ...string) {
+	if c.filePolicies == 0 && len(c.Policies) > 0 && c.Path != "" {
+		c.filePolicies = len(c.Policies)
+	}
+	c.Policies = append(c.Policies, dirs...)
+}
+
+// RuleIDs lists the configured rule ids, sorted.
+func (c *Config) RuleIDs() []string {
+	var ids []string
+	for id := range c.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}

@@ -1,0 +1,29 @@
+package config
+
+// Starter is the commented file `podlint init` writes.
+const Starter = `# podlint configuration. podlint finds this file in the current folder or a parent, up to the
+# repository root; --config FILE names another. Flags override what is set here.
+
+# The lowest severity that fails the run (exit code 1): error, warning or info.
+failLevel: error
+
+# Paths not to lint, as globs relative to this file's folder (** matches any number of folders).
+exclude:
+  - "**/testdata/**"
+  # - "charts/**"
+
+# Folders of Rego policies to run beside the built-in rules (relative to this file's folder).
+policies: []
+  # - policy/
+
+# Rules by id (podlint rules lists them): a severity (error, warning, info, off), or a mapping
+# with severity and params.
+rules:
+  # hostname-pinning: off
+  required-labels:
+    severity: warning
+    params:
+      labels:
+        app: []                      # required, any value
+        rel: [stable, beta, canary]  # required, one of these
+`

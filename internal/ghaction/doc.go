@@ -1,0 +1,4 @@
+// Package ghaction holds the tests of the GitHub Action (action.yml at the repository root): they run
+// the action's shell steps the way a runner does, with the GITHUB_* variables, $GITHUB_OUTPUT and
+// $GITHUB_STEP_SUMMARY, and check the annotations, outputs and job summary it produces.
+package ghaction
