@@ -118,6 +118,7 @@ func regoBuiltins() []func(*rego.Rego) {
 		rego.Function1(parseCommandFunc, parseCommandImpl),
 		rego.Function1(podsFunc, podsImpl),
 		rego.Function1(labelErrorsFunc, labelErrorsImpl),
+		rego.Function2(imageMatchesFunc, imageMatchesImpl),
 	}
 }
 
@@ -128,6 +129,7 @@ func testerBuiltins() []*tester.Builtin {
 		{Decl: builtinDecl(parseCommandFunc), Func: rego.Function1(parseCommandFunc, parseCommandImpl)},
 		{Decl: builtinDecl(podsFunc), Func: rego.Function1(podsFunc, podsImpl)},
 		{Decl: builtinDecl(labelErrorsFunc), Func: rego.Function1(labelErrorsFunc, labelErrorsImpl)},
+		{Decl: builtinDecl(imageMatchesFunc), Func: rego.Function2(imageMatchesFunc, imageMatchesImpl)},
 	}
 }
 
@@ -142,7 +144,8 @@ var capabilities = sync.OnceValue(func() *ast.Capabilities {
 	c.Builtins = slices.DeleteFunc(c.Builtins, func(b *ast.Builtin) bool {
 		return slices.Contains(blockedBuiltins, b.Name)
 	})
-	c.Builtins = append(c.Builtins, builtinDecl(parseShellFunc), builtinDecl(parseCommandFunc), builtinDecl(podsFunc), builtinDecl(labelErrorsFunc))
+	c.Builtins = append(c.Builtins, builtinDecl(parseShellFunc), builtinDecl(parseCommandFunc), builtinDecl(podsFunc), builtinDecl(labelErrorsFunc),
+		builtinDecl(imageMatchesFunc))
 	c.AllowNet = []string{}
 	return c
 })

@@ -46,23 +46,18 @@ _done_pods contains pod.path if {
 	_runs_to_completion(pod)
 }
 
-# _lines lists the containers whose main process podlint checks, with their command line parsed
-# and, for scripts, the index of the main command.
-_lines := [x |
-	some line in lib.command_lines
-	c := line.c
-	not c.init
-	c.field != "ephemeralContainers"
-	x := {"c": c, "cmd": line.cmd, "completes": _completes(c), "main": _main(line.cmd)}
+# _scripts lists the scripts whose main process podlint checks: {c, cmd, completes, main}, main
+# being the index of the main command in cmd.parsed.commands.
+_scripts := [x |
+	some script in lib.running_scripts
+	c := script.c
+	m := lib.script_main(script.cmd.parsed)
+	x := {"c": c, "cmd": script.cmd, "completes": _completes(c), "main": m}
 ]
 
 _completes(c) if _done_pods[c.pod_path]
 
 _completes(c) := false if not _done_pods[c.pod_path]
-
-_main(cmd) := lib.script_main(cmd.parsed) if {
-	cmd.parsed
-} else := -1
 
 # A target that is not a file: a standard stream, another device, or a descriptor of process 1.
 _not_a_file(target) if {
@@ -105,12 +100,10 @@ _counts(_, false)
 
 _counts(streams, true) if "stderr" in streams
 
-# _script_targets maps the index of each scripted line in _lines to the files its main output
-# goes to.
+# _script_targets maps the index of each script in _scripts to the files its main output goes to.
 _script_targets[i] := targets if {
-	some i, x in _lines
+	some i, x in _scripts
 	m := x.main
-	m >= 0
 	parsed := x.cmd.parsed
 	members := lib.pipeline_members(parsed, parsed.commands[m])
 	targets := {r.target |
@@ -133,7 +126,7 @@ _exec_redirects_before(parsed, m) := [cmd |
 
 deny contains finding if {
 	some i, targets in _script_targets
-	x := _lines[i]
+	x := _scripts[i]
 	main := x.cmd.parsed.commands[x.main]
 	finding := {
 		"msg": sprintf("the %s script of %s sends the output of %s to %s: kubectl logs and the cluster's log collection do not see it", [x.cmd.shell, x.c.label, _name(main), concat(", ", sort(targets))]),
@@ -200,20 +193,20 @@ _logs_to_stderr(words) if {
 
 # Options on the command line itself point at their element.
 deny contains finding if {
-	some x in _lines
-	not x.cmd.parsed
-	some o in _file_options(x.c.argv)
+	some c in lib.containers
+	not c.init
+	c.field != "ephemeralContainers"
+	some o in _file_options(c.argv)
 	finding := {
-		"msg": sprintf("%s writes its log to %s (--%s): kubectl logs and the cluster's log collection do not see it", [x.c.label, o.value, o.option]),
-		"path": lib.argv_path(x.c, o.index),
+		"msg": sprintf("%s writes its log to %s (--%s): kubectl logs and the cluster's log collection do not see it", [c.label, o.value, o.option]),
+		"path": lib.argv_path(c, o.index),
 		"severity": "info",
 	}
 }
 
 # Options of the main process of a script point at the script.
 deny contains finding if {
-	some x in _lines
-	x.main >= 0
+	some x in _scripts
 	main := x.cmd.parsed.commands[x.main]
 	some o in _file_options(main.args)
 	finding := {

@@ -135,40 +135,15 @@ import data.podlint.lib
 _params := lib.params("multi-tier-pod")
 
 # _repository(image) is the repository path of an image reference, without registry, tag or
-# digest: docker.io/bitnami/postgresql:16@sha256:... gives bitnami/postgresql.
-# The first part is a registry when it has a dot or a port, or is localhost; a tag follows the
-# last colon after the last slash; a digest follows the @.
+# digest, for messages: docker.io/bitnami/postgresql:16@sha256:... gives bitnami/postgresql. The
+# first part is a registry when it has a dot or a port, or is localhost; a tag follows the last
+# colon after the last slash; a digest follows the @. (podlint.image_matches reads images the
+# same way.)
 _repository(image) := lower(regex.replace(image, `^(([^/]*[.:][^/]*|localhost)/)?([^@]*?)(:[^/@]*)?(@.*)?$`, "${3}"))
 
-# _lists holds, for each list, its patterns as given (names match directly) and one regular
-# expression for its patterns with a *, which matches within one part of the path. Both are built
-# with a few builtin calls per document, and OPA keeps the compiled expression between documents.
-_list(key) := {"names": patterns, "globs": _glob_regex(patterns)} if {
-	patterns := object.get(_params, key, [])
-	is_array(patterns)
-} else := {"names": [], "globs": "^$"}
+_databases := object.get(_params, "databases", [])
 
-_glob_regex(patterns) := sprintf("^(%s)$", [replace(replace(escaped, "*", "[^/]*"), "\n", "|")]) if {
-	globs := regex.find_n(`(?m)^[^\n*]*\*.*$`, concat("\n", patterns), -1)
-	count(globs) > 0
-	escaped := regex.replace(concat("\n", globs), `[.+?()|\[\]{}^$\\]`, `\$0`)
-} else := "^$"
-
-_databases := _list("databases")
-
-_helpers := _list("helpers")
-
-# _matches(list, repo) is true when a pattern matches the repository: its whole path (a pattern
-# with a slash) or its last part (one without).
-_matches(list, repo) if repo in list.names
-
-_matches(list, repo) if _last(repo) in list.names
-
-_matches(list, repo) if regex.match(list.globs, repo)
-
-_matches(list, repo) if regex.match(list.globs, _last(repo))
-
-_last(repo) := parts[count(parts) - 1] if parts := split(repo, "/")
+_helpers := object.get(_params, "helpers", [])
 
 # Clients that database images also carry: a container that runs one talks to a database.
 _clients := {
@@ -184,22 +159,21 @@ _runs_client(c) if {
 	_clients[podlint.parse_command(c.argv).program]
 }
 
-# _running lists the pod's containers that run side by side, each with its repository and
-# class: database, helper or application.
+# _running lists the pod's containers that run side by side, each with its class: database,
+# helper or application.
 _running(pod) := [x |
 	some c in pod.containers
 	c.concurrent
 	c.field != "ephemeralContainers"
 	is_string(c.container.image)
-	repo := _repository(c.container.image)
-	x := {"c": c, "repo": repo, "class": _class(c, repo)}
+	x := {"c": c, "class": _class(c)}
 ]
 
-_class(c, repo) := "database" if {
-	_matches(_databases, repo)
+_class(c) := "database" if {
+	podlint.image_matches(c.container.image, _databases)
 	not _runs_client(c)
 } else := "helper" if {
-	_matches(_helpers, repo)
+	podlint.image_matches(c.container.image, _helpers)
 } else := "application"
 
 _runs_to_completion(pod) if pod.kind in {"Job", "CronJob"}
@@ -214,7 +188,7 @@ _candidates contains pod if {
 	some c in pod.containers
 	c.concurrent
 	is_string(c.container.image)
-	_matches(_databases, _repository(c.container.image))
+	podlint.image_matches(c.container.image, _databases)
 	not _runs_to_completion(pod)
 }
 
@@ -223,13 +197,13 @@ deny contains finding if {
 	running := _running(pod)
 	some db in running
 	db.class == "database"
-	apps := [sprintf("%s (%s)", [x.c.label, x.repo]) |
+	apps := [sprintf("%s (%s)", [x.c.label, _repository(x.c.container.image)]) |
 		some x in running
 		x.class == "application"
 	]
 	count(apps) > 0
 	finding := {
-		"msg": sprintf("%s runs %s, a database or broker, in the same pod as %s: they cannot be scheduled, scaled or updated apart", [db.c.label, db.repo, concat(", ", apps)]),
+		"msg": sprintf("%s runs %s, a database or broker, in the same pod as %s: they cannot be scheduled, scaled or updated apart", [db.c.label, _repository(db.c.container.image), concat(", ", apps)]),
 		"path": array.concat(db.c.path, ["image"]),
 	}
 }

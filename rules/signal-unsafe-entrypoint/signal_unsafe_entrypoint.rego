@@ -62,13 +62,10 @@ _done_pods contains pod.path if {
 # _scripts lists each long-running container whose command is a shell script, with its parse and
 # what keeps the shell busy.
 _scripts := [x |
-	some line in lib.command_lines
-	c := line.c
-	not c.init
-	c.field != "ephemeralContainers"
+	some script in lib.running_scripts
+	c := script.c
 	not _done_pods[c.pod_path]
-	cmd := line.cmd
-	cmd.parsed
+	cmd := script.cmd
 	not _under_init(cmd)
 	not _traps_term(cmd.parsed)
 	count(cmd.parsed.commands) > 1
