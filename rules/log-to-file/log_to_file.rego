@@ -179,7 +179,7 @@ _stream_value(v) if _not_a_file(v)
 _file_options(words) := [o |
 	some i, w in words
 	is_string(w)
-	contains(w, "log") # cheap, before the regular expressions
+	contains(w, "log")
 	opt := _log_option(words, i)
 	not _stream_value(opt.value)
 	not _logs_to_stderr(words)
@@ -194,6 +194,7 @@ _logs_to_stderr(words) if {
 # Options on the command line itself point at their element.
 deny contains finding if {
 	some c in lib.containers
+	contains(json.marshal(c.argv), "log") # one cheap test before looking at each word
 	not c.init
 	c.field != "ephemeralContainers"
 	some o in _file_options(c.argv)
