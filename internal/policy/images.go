@@ -74,16 +74,22 @@ func (m *imageMatcher) matches(repo string) bool {
 		m.pathGlob != nil && m.pathGlob.MatchString(repo)
 }
 
-// matchers caches the compiled lists by their text; rules pass the same few lists on every
-// document. A policy that made up new lists without end would stop being cached at maxMatchers.
+// matchers caches the compiled lists, by the array the rule passes (the same value from the data
+// store on every document, so the lookup is one pointer) and by their text (for the same list
+// built again, as in tests). A policy that made up new lists without end would stop being cached
+// at maxMatchers.
 var (
-	matchers      sync.Map
-	matchersCount atomic.Int32
+	matchersByArray sync.Map // *ast.Array -> *imageMatcher
+	matchersByText  sync.Map // patterns joined by newlines -> *imageMatcher
+	matchersCount   atomic.Int32
 )
 
 const maxMatchers = 64
 
 func matcherFor(arr *ast.Array) *imageMatcher {
+	if m, ok := matchersByArray.Load(arr); ok {
+		return m.(*imageMatcher)
+	}
 	patterns := make([]string, 0, arr.Len())
 	for i := range arr.Len() {
 		if s, ok := arr.Elem(i).Value.(ast.String); ok {
@@ -91,12 +97,15 @@ func matcherFor(arr *ast.Array) *imageMatcher {
 		}
 	}
 	key := strings.Join(patterns, "\n")
-	if m, ok := matchers.Load(key); ok {
-		return m.(*imageMatcher)
+	var m *imageMatcher
+	if cached, ok := matchersByText.Load(key); ok {
+		m = cached.(*imageMatcher)
+	} else {
+		m = compileImagePatterns(patterns)
 	}
-	m := compileImagePatterns(patterns)
 	if matchersCount.Add(1) <= maxMatchers {
-		matchers.Store(key, m)
+		matchersByText.Store(key, m)
+		matchersByArray.Store(arr, m)
 	}
 	return m
 }

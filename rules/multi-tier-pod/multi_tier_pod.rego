@@ -20,8 +20,8 @@
 #   not a database. Pods that run to completion (Jobs, CronJobs, restartPolicy Never or OnFailure)
 #   are left alone: a throwaway database beside a test run lives and dies with the task.
 #
-#   Both lists are parameters of the rule: `databases` and `helpers`, each a list of lower-case
-#   repository names where `*` matches any run of characters within one part of the path. A
+#   Both lists are parameters of the rule: `databases` and `helpers`, each a list of repository
+#   names, in any case, where `*` matches any run of characters within one part of the path. A
 #   pattern without a slash matches the last part of the repository (`postgres`, `*exporter`);
 #   one with a slash matches the whole repository path (`linkerd/proxy`).
 # related_resources:
@@ -159,51 +159,41 @@ _runs_client(c) if {
 	_clients[podlint.parse_command(c.argv).program]
 }
 
-# _running lists the pod's containers that run side by side, each with its class: database,
-# helper or application.
-_running(pod) := [x |
-	some c in pod.containers
-	c.concurrent
-	c.field != "ephemeralContainers"
-	is_string(c.container.image)
-	x := {"c": c, "class": _class(c)}
-]
-
-_class(c) := "database" if {
-	podlint.image_matches(c.container.image, _databases)
-	not _runs_client(c)
-} else := "helper" if {
-	podlint.image_matches(c.container.image, _helpers)
-} else := "application"
-
 _runs_to_completion(pod) if pod.kind in {"Job", "CronJob"}
 
 _runs_to_completion(pod) if pod.spec.restartPolicy in {"Never", "OnFailure"}
 
-# Only pods with more than one container running, one of them a database image, are classified
-# in full: most pods stop at the first check.
-_candidates contains pod if {
-	some pod in lib.pods
-	count([c | some c in pod.containers; c.concurrent]) > 1
-	some c in pod.containers
-	c.concurrent
-	is_string(c.container.image)
+# _database(c) is true for a container that runs a database image, other than as a client.
+_database(c) if {
 	podlint.image_matches(c.container.image, _databases)
-	not _runs_to_completion(pod)
+	not _runs_client(c)
 }
 
+# _running lists the pod's containers that run side by side and have an image.
+_running(pod) := [c |
+	some c in pod.containers
+	c.concurrent
+	c.field != "ephemeralContainers"
+	is_string(c.container.image)
+]
+
 deny contains finding if {
-	some pod in _candidates
+	some pod in lib.pods
+	count(pod.containers) > 1 # most pods stop here
 	running := _running(pod)
-	some db in running
-	db.class == "database"
-	apps := [sprintf("%s (%s)", [x.c.label, _repository(x.c.container.image)]) |
-		some x in running
-		x.class == "application"
+	count(running) > 1
+	databases := [c | some c in running; _database(c)]
+	count(databases) > 0
+	not _runs_to_completion(pod)
+	apps := [sprintf("%s (%s)", [c.label, _repository(c.container.image)]) |
+		some c in running
+		not _database(c)
+		not podlint.image_matches(c.container.image, _helpers)
 	]
 	count(apps) > 0
+	some db in databases
 	finding := {
-		"msg": sprintf("%s runs %s, a database or broker, in the same pod as %s: they cannot be scheduled, scaled or updated apart", [db.c.label, _repository(db.c.container.image), concat(", ", apps)]),
-		"path": array.concat(db.c.path, ["image"]),
+		"msg": sprintf("%s runs %s, a database or broker, in the same pod as %s: they cannot be scheduled, scaled or updated apart", [db.label, _repository(db.container.image), concat(", ", apps)]),
+		"path": array.concat(db.path, ["image"]),
 	}
 }
