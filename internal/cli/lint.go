@@ -97,7 +97,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	}
 	res, err := lint.Run(ctx, paths, opts)
 	stop()
-	engine, engineErr := policies.wait()
+	_, catalog, engineErr := policies.wait()
 	if engineErr != nil { // reported as itself, not as the failure of the first object it met
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", engineErr)
 		return ExitError
@@ -106,7 +106,6 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
-	catalog := ruleCatalog(engine.Rules())
 	if err := checkRuleIDs(&fl.configFlags, cfg, knownSet(catalog)); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError

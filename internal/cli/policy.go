@@ -15,6 +15,7 @@ import (
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/policy"
+	"github.com/podlint/podlint/internal/report"
 )
 
 // policyChecker loads the built-in rules and the configured policy folders (the file's and
@@ -34,7 +35,7 @@ type pendingEngine struct {
 	done    chan struct{}
 	engine  *policy.Engine
 	err     error
-	catalog func(string) bool
+	catalog map[string]report.RuleInfo
 }
 
 // startEngine builds the policy engine in a goroutine.
@@ -44,20 +45,21 @@ func startEngine(ctx context.Context, cfg *config.Config) *pendingEngine {
 		defer close(p.done)
 		p.engine, p.err = policyChecker(ctx, cfg)
 		if p.err == nil {
-			p.catalog = knownSet(ruleCatalog(p.engine.Rules()))
+			p.catalog = ruleCatalog(p.engine.Rules())
 		}
 	}()
 	return p
 }
 
-func (p *pendingEngine) wait() (*policy.Engine, error) {
+// wait returns the engine and the full rule catalog, once built.
+func (p *pendingEngine) wait() (*policy.Engine, map[string]report.RuleInfo, error) {
 	<-p.done
-	return p.engine, p.err
+	return p.engine, p.catalog, p.err
 }
 
 // Check evaluates the rules once the engine is built.
 func (p *pendingEngine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issue, error) {
-	e, err := p.wait()
+	e, _, err := p.wait()
 	if err != nil {
 		return nil, err
 	}
@@ -66,10 +68,12 @@ func (p *pendingEngine) Check(ctx context.Context, doc *manifest.Document) ([]li
 
 // known says whether a rule id exists, once the engine (and so the catalog) is built.
 func (p *pendingEngine) known(id string) bool {
-	if _, err := p.wait(); err != nil {
+	_, catalog, err := p.wait()
+	if err != nil {
 		return true // the run fails on the engine's error anyway
 	}
-	return p.catalog(id)
+	_, ok := catalog[id]
+	return ok
 }
 
 // policyError presents a policy that does not load: one problem per line, under a heading.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/policy"
-	"github.com/podlint/podlint/internal/report"
 	"github.com/podlint/podlint/internal/ruledoc"
 )
 
@@ -42,7 +41,7 @@ func DocRules() ([]ruledoc.Rule, error) {
 // which have no METADATA: their catalog entries in rules.go are the source.
 func goRuleDocs() []ruledoc.Rule {
 	var out []ruledoc.Rule
-	for _, r := range append(append([]report.RuleInfo(nil), loaderRules...), schemaRule) {
+	for _, r := range goRules() {
 		out = append(out, ruledoc.Rule{ID: r.ID, Title: r.Title, Severity: r.Severity, Description: r.Description,
 			Remediation: r.Remediation, Origin: ruledoc.Go, PerFile: r.PerFile, Suppression: goSuppression[r.ID]})
 	}
@@ -73,7 +72,7 @@ func docURL(r policy.Rule) string {
 // withGoRules adds podlint's own checks (loader problems, schema, suppressions) to the policy
 // catalog, so that `podlint rules` lists every rule a run can report, sorted by id.
 func withGoRules(cat []policy.Rule) []policy.Rule {
-	for _, r := range append(append([]report.RuleInfo(nil), loaderRules...), schemaRule) {
+	for _, r := range goRules() {
 		cat = append(cat, policy.Rule{ID: r.ID, Severity: r.Severity, Title: r.Title, Description: r.Description,
 			Remediation: r.Remediation, Builtin: true})
 	}

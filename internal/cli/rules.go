@@ -28,12 +28,17 @@ var loaderRules = []report.RuleInfo{
 		Remediation: "Write the reason after ` -- `, fix the rule id (`podlint rules` lists them), or delete the comment."},
 }
 
+// goRules are the rules podlint implements in Go: the loader's and the schema check.
+func goRules() []report.RuleInfo {
+	return append(append([]report.RuleInfo(nil), loaderRules...), schemaRule)
+}
+
 // ruleCatalog is every rule podlint knows, by id: the loader's, the schema check, and the policy
 // engine's (built-in and the user's). Reports describe rules from it, and suppressions and
 // configuration are checked against it. Only podlint's own rules have a documentation page.
 func ruleCatalog(policyRules []policy.Rule) map[string]report.RuleInfo {
 	catalog := map[string]report.RuleInfo{}
-	for _, r := range append(append([]report.RuleInfo(nil), loaderRules...), schemaRule) {
+	for _, r := range goRules() {
 		r.HelpURI = ruledoc.URL(r.ID, ruledoc.Go)
 		catalog[r.ID] = r
 	}
