@@ -103,29 +103,24 @@ func addDescriptor(run *sarif.Run, info RuleInfo) {
 }
 
 func helpText(info RuleInfo) string {
-	var parts []string
-	if info.Description != "" {
-		parts = append(parts, info.Description)
-	}
-	if info.Remediation != "" {
-		parts = append(parts, "How to fix: "+info.Remediation)
-	}
-	if info.HelpURI != "" {
-		parts = append(parts, "Documentation: "+info.HelpURI)
-	}
-	return strings.Join(parts, "\n\n")
+	return helpWith(info, "How to fix: ", func(u string) string { return "Documentation: " + u })
 }
 
 func helpMarkdown(info RuleInfo) string {
+	return helpWith(info, "**How to fix:** ", func(u string) string { return "[Documentation](" + u + ")" })
+}
+
+// helpWith joins a rule's description, remediation and documentation link, in plain text or Markdown.
+func helpWith(info RuleInfo, howTo string, link func(string) string) string {
 	var parts []string
 	if info.Description != "" {
 		parts = append(parts, info.Description)
 	}
 	if info.Remediation != "" {
-		parts = append(parts, "**How to fix:** "+info.Remediation)
+		parts = append(parts, howTo+info.Remediation)
 	}
 	if info.HelpURI != "" {
-		parts = append(parts, "[Documentation]("+info.HelpURI+")")
+		parts = append(parts, link(info.HelpURI))
 	}
 	return strings.Join(parts, "\n\n")
 }
