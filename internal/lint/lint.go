@@ -237,33 +237,29 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 		_, on := opts.Rule(id, Warning)
 		return on
 	}
-	kept := findings[:0]
-	for _, fd := range findings {
-		if opts.Rule != nil {
-			sev, on := opts.Rule(fd.Rule, fd.Severity)
-			if !on {
-				continue
-			}
-			fd.Severity = sev
-		}
-		kept = append(kept, fd)
-	}
-	var removed int
-	kept, removed = suppress(f, kept, f.Spans, opts.KnownRule, active, opts.NoSuppress)
+	kept, directives, removed := suppress(f, configure(findings, opts.Rule), f.Spans, opts.KnownRule, active, opts.NoSuppress)
 	r.suppressed.Comment += removed
 	// findings about directives are subject to configuration too
-	r.findings = kept[:0]
-	for _, fd := range kept {
-		if fd.Rule == RuleInvalidSuppression && opts.Rule != nil {
-			sev, on := opts.Rule(fd.Rule, fd.Severity)
-			if !on {
-				continue
-			}
-			fd.Severity = sev
-		}
-		r.findings = append(r.findings, fd)
-	}
+	r.findings = append(kept, configure(directives, opts.Rule)...)
 	return r
+}
+
+// configure applies the configuration to findings: drops those of rules that are off and sets the
+// configured severities. It reuses the slice.
+func configure(findings []Finding, rule func(string, Severity) (Severity, bool)) []Finding {
+	if rule == nil {
+		return findings
+	}
+	kept := findings[:0]
+	for _, fd := range findings {
+		sev, on := rule(fd.Rule, fd.Severity)
+		if !on {
+			continue
+		}
+		fd.Severity = sev
+		kept = append(kept, fd)
+	}
+	return kept
 }
 
 // problemSeverity is the severity of each loader problem.

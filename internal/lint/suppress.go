@@ -194,15 +194,14 @@ func annotationIgnores(doc *manifest.Document) map[string]bool {
 	return ids
 }
 
-// suppress removes the findings that comment directives cover and reports directives that are
-// malformed or suppress nothing. With keep set (--no-suppress) nothing is removed, but broken
-// directives are still reported.
-func suppress(f *manifest.File, findings []Finding, docs []manifest.LineRange, known func(string) bool, active func(string) bool, keep bool) ([]Finding, int) {
+// suppress removes the findings that comment directives cover; it returns what is left, the
+// findings about directives that are malformed or suppress nothing, and how many it removed. With
+// keep set (--no-suppress) nothing is removed, but broken directives are still reported.
+func suppress(f *manifest.File, findings []Finding, docs []manifest.LineRange, known func(string) bool, active func(string) bool, keep bool) (kept, directives []Finding, removed int) {
 	ds, bad := parseDirectives(f, known)
 	if len(ds) == 0 {
-		return append(findings, bad...), 0
+		return findings, bad, 0
 	}
-	removed := 0
 	out := findings[:0:0]
 	for _, fd := range findings {
 		hit := false
@@ -242,11 +241,11 @@ func suppress(f *manifest.File, findings []Finding, docs []manifest.LineRange, k
 		if d.wholeDoc {
 			where = "this document"
 		}
-		out = append(out, Finding{Rule: RuleInvalidSuppression, Severity: Warning, File: f.Name, Line: d.line,
+		bad = append(bad, Finding{Rule: RuleInvalidSuppression, Severity: Warning, File: f.Name, Line: d.line,
 			Column: d.col, EndLine: d.line, EndColumn: 1 + utf8.RuneCountInString(f.Lines[d.line-1]), Source: f.Lines[d.line-1],
 			Message: fmt.Sprintf("podlint:ignore of %s suppresses nothing: no such finding on %s; remove it", quoteList(unused), where)})
 	}
-	return append(out, bad...), removed
+	return out, bad, removed
 }
 
 func contains(list []string, s string) bool {

@@ -163,3 +163,17 @@ func TestSelect(t *testing.T) {
 		t.Errorf("findings %q, objects %d", got, res.Summary.Objects)
 	}
 }
+
+func TestInvalidSuppressionIsConfigurable(t *testing.T) {
+	src := "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: x  # podlint:ignore image\n"
+	res := runOn(t, src, Options{Rule: func(id string, sev Severity) (Severity, bool) {
+		if id == RuleInvalidSuppression {
+			return sev, false
+		}
+		return Error, true
+	}})
+	// the reasonless directive is not reported, and it suppresses nothing
+	if got := lines(res); got != "6 image" || res.Findings[0].Severity != Error {
+		t.Errorf("findings %q (%v)", got, res.Findings)
+	}
+}
