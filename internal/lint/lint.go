@@ -262,20 +262,10 @@ func configure(findings []Finding, rule func(string, Severity) (Severity, bool))
 	return kept
 }
 
-// problemSeverity is the severity of each loader problem.
-var problemSeverity = map[string]Severity{
-	manifest.RuleParseError:     Error,
-	manifest.RuleDuplicateKey:   Error,
-	manifest.RuleMissingKind:    Error,
-	manifest.RuleUnreadableFile: Error,
-}
-
+// problemFinding turns a loader problem into a finding. Every loader problem is an error: the input
+// is not what the API server would accept (configuration may lower it).
 func problemFinding(f *manifest.File, p manifest.Problem) Finding {
-	sev, ok := problemSeverity[p.Rule]
-	if !ok {
-		sev = Error
-	}
-	return Finding{Rule: p.Rule, Severity: sev, Message: p.Message, File: f.Name,
+	return Finding{Rule: p.Rule, Severity: Error, Message: p.Message, File: f.Name,
 		Line: p.Pos.Line, Column: p.Pos.Column, EndLine: p.Pos.EndLine, EndColumn: p.Pos.EndColumn,
 		Object: p.Object, Path: p.Path.Pointer(), Source: sourceLine(f, p.Pos.Line)}
 }

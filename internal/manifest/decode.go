@@ -42,7 +42,7 @@ func (d *decoder) problem(rule string, n *yaml.Node, format string, args ...any)
 func (d *decoder) posOf(n *yaml.Node) Position { return d.src.span(n) }
 
 // decode converts n; ok is false when the document cannot be decoded at all (kubectl would refuse it).
-func (d *decoder) decode(n *yaml.Node, path Path) (v any, ok bool) {
+func (d *decoder) decode(n *yaml.Node) (v any, ok bool) {
 	if d.budget == 0 {
 		d.budget = maxExpansion
 	}

@@ -17,7 +17,7 @@ func decodeOne(src string) (any, bool) {
 		return nil, false
 	}
 	d := &decoder{src: source{lines: strings.Split(src, "\n")}}
-	v, ok := d.decode(&root, nil)
+	v, ok := d.decode(&root)
 	return v, ok
 }
 

@@ -234,7 +234,7 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
 	index := f.YAMLDocuments
 	f.YAMLDocuments++
 	d := &decoder{src: src}
-	value, ok := d.decode(node, nil)
+	value, ok := d.decode(node)
 	if !ok {
 		f.Problems = append(f.Problems, d.problems...)
 		return
@@ -259,7 +259,7 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
 		return
 	}
 	doc.Problems = d.problems
-	doc.Pods = findPods(doc.Object.Kind, doc.Value)
+	doc.Pods = findPods(doc.Object.Kind)
 	f.Documents = append(f.Documents, doc)
 }
 
@@ -330,7 +330,7 @@ func (f *File) expandList(list *Document) {
 		if !f.checkKind(doc) {
 			continue
 		}
-		doc.Pods = findPods(doc.Object.Kind, doc.Value)
+		doc.Pods = findPods(doc.Object.Kind)
 		f.Documents = append(f.Documents, doc)
 	}
 }

@@ -28,7 +28,7 @@ func PodPaths(kind string) (Pod, bool) {
 
 // findPods returns the pod of a pod-bearing kind. A pod-bearing object whose spec is missing or not a
 // mapping still has its pod slot, so that schema validation can say what is wrong with it.
-func findPods(kind string, v map[string]any) []Pod {
+func findPods(kind string) []Pod {
 	p, ok := podPaths[kind]
 	if !ok {
 		return nil

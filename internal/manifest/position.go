@@ -84,11 +84,6 @@ func (d *Document) KeyPosition(p Path) Position {
 	return d.Position(p)
 }
 
-// Exists reports whether the path names a value written in the document.
-func (d *Document) Exists(p Path) bool {
-	return lookup(d.node, p) != nil
-}
-
 func isFlow(n *yaml.Node) bool { return n.Style&yaml.FlowStyle != 0 }
 
 // lookup finds the node at p, or nil.
