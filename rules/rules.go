@@ -9,3 +9,13 @@ import "embed"
 //
 //go:embed */*.rego
 var FS embed.FS
+
+// CompiledIndex and CompiledModules are compiled.json and compiled.ast: the rules above, compiled,
+// which podlint loads instead of compiling them at every start. `go generate ./rules` writes them;
+// internal/policy uses them only when they were made from exactly these sources.
+var (
+	//go:embed compiled.json
+	CompiledIndex []byte
+	//go:embed compiled.ast
+	CompiledModules []byte
+)

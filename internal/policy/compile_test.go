@@ -2,33 +2,63 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/podlint/podlint/internal/manifest"
 )
 
-// TestSkippedStagesChangeNothing checks that the built-in rules, compiled without the check-only
-// compiler stages (as every podlint run does), find exactly what a full compile finds.
-func TestSkippedStagesChangeNothing(t *testing.T) {
-	ctx := context.Background()
-	fast, err := New(ctx, Options{})
+// TestCompiledUpToDate fails when rules/compiled.json was not regenerated after a rule changed (or
+// OPA was upgraded): podlint would still be right, compiling the sources, but slow to start.
+func TestCompiledUpToDate(t *testing.T) {
+	ok, err := CompiledUpToDate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	fullCompile = true
-	full, err := New(ctx, Options{})
-	fullCompile = false
+	if !ok {
+		t.Fatal("rules/compiled.json is out of date: run `go generate ./rules` and commit the result")
+	}
+	srcs, err := builtinSources(false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, _, _, used, err := loadCompiled(srcs); err != nil || !used {
+		t.Fatalf("the compiled rules are not used (err %v)", err)
+	}
+}
+
+// TestCompiledChangesNothing checks that the compiled rules have the sources' catalog and that,
+// like the sources compiled without the check-only stages, they find exactly what a full compile
+// of the sources finds, on every fixture.
+func TestCompiledChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	compiled, err := New(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	useSources = true
+	fast, err := New(ctx, Options{})
+	fullCompile = true
+	full, err2 := New(ctx, Options{})
+	useSources, fullCompile = false, false
+	if err != nil || err2 != nil {
+		t.Fatal(err, err2)
+	}
+	if !reflect.DeepEqual(compiled.Rules(), full.Rules()) {
+		t.Errorf("catalogs differ:\ncompiled %+v\nsources  %+v", compiled.Rules(), full.Rules())
+	}
+	if a, b := outputsText(compiled.outputs), outputsText(full.outputs); a != b {
+		t.Errorf("outputs differ:\ncompiled %s\nsources  %s", a, b)
 	}
 	files, err := filepath.Glob("../../fixtures/*/*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs := 0
+	docs, findings := 0, 0
 	for _, path := range files {
 		if !manifest.IsManifestName(path) {
 			continue
@@ -47,12 +77,28 @@ func TestSkippedStagesChangeNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			c, err := compiled.Check(ctx, doc)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !reflect.DeepEqual(a, b) {
 				t.Errorf("%s: %s: fast compile found %v, full compile %v", path, doc.Object, a, b)
 			}
+			if !reflect.DeepEqual(c, b) {
+				t.Errorf("%s: %s: compiled rules found %v, full compile %v", path, doc.Object, c, b)
+			}
+			findings += len(b)
 		}
 	}
-	if docs == 0 {
-		t.Fatal("no fixtures")
+	if docs == 0 || findings == 0 {
+		t.Fatalf("%d fixture documents, %d findings: nothing was compared", docs, findings)
 	}
+}
+
+func outputsText(outs []output) string {
+	var b strings.Builder
+	for _, o := range outs {
+		fmt.Fprintf(&b, "%s=%s %s %s %v; ", o.binding, o.ref, o.id, o.severity, o.builtin)
+	}
+	return b.String()
 }

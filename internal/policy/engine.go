@@ -51,20 +51,33 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, dir := range opts.Dirs {
-		s, err := dirSources(dir, false)
-		if err != nil {
+	var (
+		compiler *ast.Compiler
+		outs     []output
+		cat      []Rule
+		ok       bool
+	)
+	if len(opts.Dirs) == 0 {
+		// Only the built-in rules: load them compiled (see compiled.go).
+		if compiler, outs, cat, ok, err = loadCompiled(srcs); err != nil {
 			return nil, err
 		}
-		srcs = append(srcs, s...)
 	}
-	compiler, modules, err := compile(srcs)
-	if err != nil {
-		return nil, err
-	}
-	outs, cat, err := buildCatalog(packages(modules, builtinNames(srcs)))
-	if err != nil {
-		return nil, err
+	if !ok {
+		for _, dir := range opts.Dirs {
+			s, err := dirSources(dir, false)
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, s...)
+		}
+		var modules map[string]*ast.Module
+		if compiler, modules, err = compile(srcs); err != nil {
+			return nil, err
+		}
+		if outs, cat, err = buildCatalog(packages(modules, builtinNames(srcs))); err != nil {
+			return nil, err
+		}
 	}
 	data, err := paramsData(cat, opts.Params)
 	if err != nil {

@@ -1,15 +1,19 @@
 // Command gen writes the rule pages, rules/<id>/README.md, docs/rules/<id>.md and the index
-// rules/README.md, from the rules' descriptions and fixtures. It runs as `go generate ./rules`;
-// `-check` only reports pages that are out of date, and exits 1 if any is.
+// rules/README.md, from the rules' descriptions and fixtures, and rules/compiled.json and
+// rules/compiled.ast, the built-in rules compiled. It runs as `go generate ./rules`; `-check` only reports files that are out of
+// date, and exits 1 if any is.
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/podlint/podlint/internal/cli"
+	"github.com/podlint/podlint/internal/policy"
 	"github.com/podlint/podlint/internal/ruledoc"
 )
 
@@ -24,6 +28,20 @@ func main() {
 }
 
 func run(ctx context.Context, root string, check bool) error {
+	index, modules, err := policy.CompileBuiltin()
+	if err != nil {
+		return err
+	}
+	for name, content := range map[string][]byte{"compiled.json": index, "compiled.ast": modules} {
+		path := filepath.Join(root, "rules", name)
+		if check {
+			if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, content) {
+				return fmt.Errorf("rules/%s is out of date: run %s", name, ruledoc.RegenerateCommand)
+			}
+		} else if err := os.WriteFile(path, content, 0o644); err != nil {
+			return err
+		}
+	}
 	rules, err := cli.DocRules()
 	if err != nil {
 		return err
