@@ -32,8 +32,9 @@ package podlint.rules.required_labels
 import data.podlint.lib
 
 # The labels parameter maps each required key to its allowed values; an empty list means any value.
-# _required lists them as {key, values}.
-_required := [{"key": k, "values": v} | some k, v in object.get(lib.params("required-labels"), "labels", {})]
+# (Built once per document and read as it is: every step of Rego costs, so the rule iterates the
+# parameter object directly rather than reshaping it.)
+_required := object.get(lib.params("required-labels"), "labels", {})
 
 _whose(pod) := "the pod" if {
 	pod.kind == "Pod"
@@ -41,7 +42,7 @@ _whose(pod) := "the pod" if {
 
 deny contains finding if {
 	some pod in lib.pods
-	missing := sort([r.key | some r in _required; object.get(pod.labels, r.key, null) == null])
+	missing := sort([k | some k, _ in _required; object.get(pod.labels, k, null) == null])
 	count(missing) > 0
 	finding := {
 		"msg": sprintf("%s lacks the required label%s %s", [_whose(pod), _plural(missing), concat(", ", missing)]),
@@ -55,54 +56,51 @@ _plural(list) := "s" if {
 
 deny contains finding if {
 	some pod in lib.pods
-	some r in _required
-	count(r.values) > 0
-	value := pod.labels[r.key]
-	not value in r.values
+	some k, allowed in _required
+	count(allowed) > 0
+	value := pod.labels[k]
+	not value in allowed
 	finding := {
-		"msg": sprintf("label %s=%v is not one of the allowed values: %s", [r.key, value, concat(", ", [sprintf("%v", [v]) | some v in r.values])]),
-		"path": array.concat(pod.labels_path, [r.key]),
+		"msg": sprintf("label %s=%v is not one of the allowed values: %s", [k, value, concat(", ", [sprintf("%v", [v]) | some v in allowed])]),
+		"path": array.concat(pod.labels_path, [k]),
 	}
 }
 
-# _label_maps are the labels the API server checks: the pod's, and a workload's own.
-_label_maps contains {"labels": pod.labels, "path": pod.labels_path} if {
+# _invalid lists the label maps with entries the API server rejects, as [path, errors]: the pod's
+# labels, and for a workload its own labels too (they are checked on create like any object's).
+_invalid contains [pod.labels_path, errors] if {
 	some pod in lib.pods
 	count(pod.labels) > 0
+	errors := podlint.label_errors(pod.labels)
+	count(errors) > 0
 }
 
-_label_maps contains {"labels": input.metadata.labels, "path": ["metadata", "labels"]} if {
+_invalid contains [["metadata", "labels"], errors] if {
 	lib.pods[0].kind != "Pod"
 	is_object(input.metadata.labels)
+	errors := podlint.label_errors(input.metadata.labels)
+	count(errors) > 0
 }
 
-# _invalid pairs each labels map with what the API server would reject in it, checked with the
-# API server's own code (podlint.label_errors), in one call per map.
-_invalid := [[m, errors] |
-	some m in _label_maps
-	errors := podlint.label_errors(m.labels)
-	count(errors) > 0
-]
-
 deny contains finding if {
-	some [m, errors] in _invalid
+	some [path, errors] in _invalid
 	some key, problems in errors
 	count(problems.key) > 0
 	finding := {
 		"msg": sprintf("label key %q is not valid, and the API server rejects it: %s", [key, concat("; ", problems.key)]),
-		"path": array.concat(m.path, [key]),
+		"path": array.concat(path, [key]),
 		"severity": "error",
 		"at": "key",
 	}
 }
 
 deny contains finding if {
-	some [m, errors] in _invalid
+	some [path, errors] in _invalid
 	some key, problems in errors
 	count(problems.value) > 0
 	finding := {
 		"msg": sprintf("label %s has a value the API server rejects: %s", [key, concat("; ", problems.value)]),
-		"path": array.concat(m.path, [key]),
+		"path": array.concat(path, [key]),
 		"severity": "error",
 	}
 }
