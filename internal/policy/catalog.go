@@ -221,11 +221,17 @@ func ruleOf(id string, sev lint.Severity, p *pkgInfo, meta *ast.Annotations) Rul
 }
 
 // Catalog reads the rules' METADATA from the built-in rules and dirs without compiling them: all
-// that `podlint rules` needs. Files that do not parse are an *Error.
+// that `podlint rules` needs (for the built-in rules alone, the catalog rules/compiled.json keeps).
+// Files that do not parse are an *Error.
 func Catalog(dirs []string) ([]Rule, error) {
 	srcs, err := builtinSources(false)
 	if err != nil {
 		return nil, err
+	}
+	if len(dirs) == 0 {
+		if cr, ok := compiledIndex(srcs); ok {
+			return cr.Catalog, nil
+		}
 	}
 	for _, dir := range dirs {
 		s, err := dirSources(dir, false)

@@ -51,6 +51,19 @@ func TestCompiledChangesNothing(t *testing.T) {
 	if !reflect.DeepEqual(compiled.Rules(), full.Rules()) {
 		t.Errorf("catalogs differ:\ncompiled %+v\nsources  %+v", compiled.Rules(), full.Rules())
 	}
+	listed, err := Catalog(nil) // podlint rules reads the compiled catalog too
+	if err != nil {
+		t.Fatal(err)
+	}
+	useSources = true
+	parsed, err := Catalog(nil)
+	useSources = false
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(listed, parsed) || !reflect.DeepEqual(listed, full.Rules()) {
+		t.Errorf("podlint rules lists %+v from the compiled rules, %+v from the sources", listed, parsed)
+	}
 	if a, b := outputsText(compiled.outputs), outputsText(full.outputs); a != b {
 		t.Errorf("outputs differ:\ncompiled %s\nsources  %s", a, b)
 	}

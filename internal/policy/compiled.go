@@ -121,14 +121,8 @@ func CompiledUpToDate() (bool, error) {
 // false when rules/compiled.json does not belong to srcs and this OPA version (the caller then
 // compiles the sources).
 func loadCompiled(srcs []source) (c *ast.Compiler, outs []output, cat []Rule, ok bool, err error) {
-	if useSources || len(rules.CompiledIndex) == 0 {
-		return nil, nil, nil, false, nil
-	}
-	var cr compiledRules
-	if err := json.Unmarshal(rules.CompiledIndex, &cr); err != nil {
-		return nil, nil, nil, false, nil
-	}
-	if cr.OPA != version.Version || cr.Sources != sourcesDigest(srcs) || cr.AST != digest(rules.CompiledModules) {
+	cr, ok := compiledIndex(srcs)
+	if !ok {
 		return nil, nil, nil, false, nil
 	}
 	modules, err := decodeModules(rules.CompiledModules)
@@ -153,6 +147,19 @@ func loadCompiled(srcs []source) (c *ast.Compiler, outs []output, cat []Rule, ok
 		outs = append(outs, output{binding: o.Binding, ref: ref, id: o.ID, severity: o.Severity, builtin: true})
 	}
 	return c, outs, cr.Catalog, true, nil
+}
+
+// compiledIndex reads rules/compiled.json; ok is false when it does not belong to srcs, this OPA
+// version and rules/compiled.ast.
+func compiledIndex(srcs []source) (cr compiledRules, ok bool) {
+	if useSources || len(rules.CompiledIndex) == 0 {
+		return cr, false
+	}
+	if err := json.Unmarshal(rules.CompiledIndex, &cr); err != nil {
+		return cr, false
+	}
+	ok = cr.OPA == version.Version && cr.Sources == sourcesDigest(srcs) && cr.AST == digest(rules.CompiledModules)
+	return cr, ok
 }
 
 // useSources makes New compile the built-in rules from their sources; tests set it to compare the
