@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end timings: podlint on one small pod file and on a generated corpus, beside the floor (a
-# binary that links the same packages and exits). Prints a table of medians and peak memory.
+# End-to-end timings: podlint on one small pod file and on generated corpora, beside the floor (a
+# binary that links the same packages and exits). Prints a table of medians and peak memory, then
+# the one-file run's distance from the floor and the speed-up of -j N over -j 1.
 #
-#   bash bench/run.sh            # 10,000 objects in 2,000 files
+#   bash bench/run.sh            # 10,000 objects in 2,000 files, and 2,000 one-pod files
 #   N=2000 FILES=400 bash bench/run.sh
 #
 # Needs hyperfine (Debian package; installed when missing and apt-get is available). Timings are
@@ -29,6 +30,8 @@ echo "building podlint and the floor..." >&2
 go build -trimpath -o "$work/podlint" ./cmd/podlint
 go build -trimpath -o "$work/floor" ./internal/bench/floor
 go run ./internal/bench/gen -n "$N" -files "$FILES" -out "$work/corpus"
+# one pod object per file, the shape pre-commit and most comparisons use
+go run ./internal/bench/gen -n "$FILES" -files "$FILES" -out "$work/single"
 one="fixtures/examples/kubia-manual.yaml"
 cores=$(nproc)
 
@@ -52,8 +55,11 @@ f=$(median floor "$work/floor")
 printf '| floor (links the same packages, exits) | %s | %s |\n' "$f" "$(peak "$work/floor")"
 o=$(median one "$work/podlint" "$one")
 printf '| podlint, one small pod file | %s | %s |\n' "$o" "$(peak "$work/podlint" "$one")"
-for j in 1 "$cores"; do
-  c=$(median "corpus$j" "$work/podlint" -j "$j" "$work/corpus")
-  printf '| podlint, %s objects in %s files, -j %s | %s | %s |\n' "$N" "$FILES" "$j" "$c" "$(peak "$work/podlint" -j "$j" "$work/corpus")"
-done
+s=$(median single "$work/podlint" -j "$cores" "$work/single")
+printf '| podlint, %s files of one pod object, -j %s | %s | %s |\n' "$FILES" "$cores" "$s" "$(peak "$work/podlint" -j "$cores" "$work/single")"
+c1=$(median corpus1 "$work/podlint" -j 1 "$work/corpus")
+printf '| podlint, %s objects in %s files, -j 1 | %s | %s |\n' "$N" "$FILES" "$c1" "$(peak "$work/podlint" -j 1 "$work/corpus")"
+cn=$(median corpusn "$work/podlint" -j "$cores" "$work/corpus")
+printf '| podlint, %s objects in %s files, -j %s | %s | %s |\n' "$N" "$FILES" "$cores" "$cn" "$(peak "$work/podlint" -j "$cores" "$work/corpus")"
 python3 -c "import sys; print('\none file above the floor: %.1f ms' % (float(sys.argv[1]) - float(sys.argv[2])))" "$o" "$f"
+python3 -c "import sys; print('-j %s over -j 1: %.2fx' % (sys.argv[3], float(sys.argv[1]) / float(sys.argv[2])))" "$c1" "$cn" "$cores"

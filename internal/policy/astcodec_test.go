@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/podlint/podlint/rules"
 	"sort"
 	"testing"
 )
@@ -88,5 +89,30 @@ func TestASTCodecCorrupt(t *testing.T) {
 	}
 	if _, err := decodeModules(append([]byte{99}, data[1:]...)); err == nil {
 		t.Error("unknown format version: no error")
+	}
+}
+
+// BenchmarkDecodeCompiled measures decoding the compiled built-in rules: part of every start.
+func BenchmarkDecodeCompiled(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeModules(rules.CompiledModules); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadCompiled measures loading the compiled built-in rules: the digests, the decode and
+// the compiler stages that build the rule indices.
+func BenchmarkLoadCompiled(b *testing.B) {
+	srcs, err := builtinSources(false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, ok, err := loadCompiled(srcs); err != nil || !ok {
+			b.Fatal(ok, err)
+		}
 	}
 }

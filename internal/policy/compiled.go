@@ -45,13 +45,12 @@ type compiledOutput struct {
 }
 
 // evalStages are the compiler stages that evaluation needs from modules the compiler has already
-// rewritten: the module and rule trees, the dependency graph and the indices. Every other stage
-// rewrites or checks, and on compiled modules would redo finished work.
+// rewritten: the module and rule trees and the indices. Every other stage rewrites or checks, and on
+// compiled modules would redo finished work; the dependency graph and the local-variable generator
+// serve only those stages.
 var evalStages = map[ast.StageID]bool{
-	ast.StageInitLocalVarGen:           true,
 	ast.StageSetModuleTree:             true,
 	ast.StageSetRuleTree:               true,
-	ast.StageSetGraph:                  true,
 	ast.StageBuildRuleIndices:          true,
 	ast.StageBuildComprehensionIndices: true,
 }
