@@ -113,7 +113,18 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, p
 			}
 		}
 	}
-	return ast.ObjectTerm(
+	items := make([][2]*ast.Term, 0, 15)
+	if len(argv) > 0 {
+		// The command line described once, here, rather than by each rule that reads it.
+		words := make([]string, len(argv))
+		for i, w := range argv {
+			words[i] = wordOf(w.Value)
+		}
+		if cmd, err := toTerm(parseCommand(words)); err == nil {
+			items = append(items, ast.Item(key("command"), cmd))
+		}
+	}
+	return ast.ObjectTerm(append(items,
 		ast.Item(key("container"), ct),
 		ast.Item(key("name"), nameTerm),
 		ast.Item(key("path"), path),
@@ -128,7 +139,7 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, p
 		ast.Item(key("label"), ast.StringTerm(role+" "+strconv.Quote(string(name)))),
 		ast.Item(key("argv"), ast.ArrayTerm(argv...)),
 		ast.Item(key("handlers"), handlersTerm(c, path)),
-	)
+	)...)
 }
 
 // appendPorts adds the container's declared ports (entries with a numeric containerPort), with

@@ -39,6 +39,7 @@ pods := podlint.pods(input)
 #   label        role and name for messages: `sidecar "proxy"`
 #   argv         the command line: command followed by args (args alone when the image's
 #                entrypoint is kept)
+#   command      podlint.parse_command(argv), made once for all rules; absent when argv is empty
 #   handlers     the probe and lifecycle handlers that name a port: where (livenessProbe,
 #                readinessProbe, startupProbe, postStart, preStop), hook (true for the
 #                lifecycle ones), type (httpGet, tcpSocket, grpc), port (as written), host ("" when

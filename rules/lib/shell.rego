@@ -52,23 +52,14 @@ pipeline_members(parsed, cmd) := [c |
 	cmd.pipeline != 0
 } else := [cmd]
 
-# running_scripts lists the containers that keep running beside each other (regular containers
-# and native sidecars, not ordinary init or ephemeral containers) whose command line runs a shell
-# script (`sh -c SCRIPT`, also behind init wrappers), with the line analysed by
-# podlint.parse_command: {"c": container (as in containers), "cmd": the analysis, cmd.parsed
-# being the script's}. It is computed once per document however many rules read it, and only
-# command lines that may name a shell are parsed.
+# running_scripts lists the containers that keep running beside each other (regular containers and
+# native sidecars, not ordinary init or ephemeral containers) whose command line runs a shell
+# script (`sh -c SCRIPT`, also behind init wrappers): {"c": container (as in containers), "cmd":
+# its command (podlint.parse_command's analysis), cmd.parsed being the script's}.
 running_scripts := [x |
 	some c in containers
 	not c.init
 	c.field != "ephemeralContainers"
-	_names_a_shell(c.argv)
-	cmd := podlint.parse_command(c.argv)
-	cmd.parsed
-	x := {"c": c, "cmd": cmd}
+	c.command.parsed
+	x := {"c": c, "cmd": c.command}
 ]
-
-# _names_a_shell(argv) is true when a word of argv could be one of the shells whose -c script
-# podlint.parse_command reads: sh, bash, ash, dash, ksh, mksh, lksh, zsh and rbash all end in "sh".
-# One test on the JSON text of argv costs less than a loop over its words; parse_command decides.
-_names_a_shell(argv) if regex.match(`sh"[,\]]`, json.marshal(argv))

@@ -74,8 +74,7 @@ _long_running(cmd) if {
 # _lines holds each container's command line, analysed; _scripts those that run sh -c.
 _lines := [x |
 	some c in lib.containers
-	count(c.argv) > 0
-	x := {"c": c, "cmd": podlint.parse_command(c.argv)}
+	x := {"c": c, "cmd": c.command}
 ]
 
 _scripts := [x |

@@ -154,10 +154,7 @@ _clients := {
 	"kafka-console-producer.sh", "zkCli.sh",
 }
 
-_runs_client(c) if {
-	count(c.argv) > 0
-	_clients[podlint.parse_command(c.argv).program]
-}
+_runs_client(c) if _clients[c.command.program]
 
 _runs_to_completion(pod) if pod.kind in {"Job", "CronJob"}
 
