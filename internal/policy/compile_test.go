@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"github.com/open-policy-agent/opa/v1/ast"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -114,4 +115,57 @@ func outputsText(outs []output) string {
 		fmt.Fprintf(&b, "%s=%s %s %s %v; ", o.binding, o.ref, o.id, o.severity, o.builtin)
 	}
 	return b.String()
+}
+
+// TestHasPodMatchesPodsBuiltin checks that Check's test before evaluating (hasPod) agrees with
+// podlint.pods, which the built-in rules start from: on every fixture and on objects whose pod
+// spec is missing or not an object.
+func TestHasPodMatchesPodsBuiltin(t *testing.T) {
+	edge := []string{
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: a}]}\n",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: null\n",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: [1]\n",
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec: {replicas: 1}\n",
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {}}}\n",
+		"apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: a}\nspec: {jobTemplate: {spec: {template: {spec: 3}}}}\n",
+		"apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n",
+	}
+	var docs []*manifest.Document
+	for i, y := range edge {
+		docs = append(docs, manifest.Load(fmt.Sprintf("edge-%d.yaml", i), []byte(y)).Documents...)
+	}
+	files, err := filepath.Glob("../../fixtures/*/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range files {
+		if !manifest.IsManifestName(path) {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, manifest.Load(path, data).Documents...)
+	}
+	with, without := 0, 0
+	for _, doc := range docs {
+		in, err := toTerm(doc.Value)
+		if err != nil {
+			continue
+		}
+		pods := podsOf(in.Value).Value.(*ast.Array).Len() > 0
+		if hasPod(doc) != pods {
+			t.Errorf("%s: %s: hasPod %v, podlint.pods finds a pod: %v", doc.File, doc.Object, hasPod(doc), pods)
+		}
+		if pods {
+			with++
+		} else {
+			without++
+		}
+	}
+	if with == 0 || without < 5 {
+		t.Fatalf("%d documents with a pod, %d without: the comparison covered too little", with, without)
+	}
 }

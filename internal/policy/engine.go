@@ -83,16 +83,33 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{outputs: outs, catalog: cat, podsOnly: true}
-	for _, o := range outs {
-		if !o.builtin {
-			e.podsOnly = false
-		}
-	}
+	e := &Engine{outputs: outs, catalog: cat, podsOnly: allBuiltinOutputs(outs)}
 	if e.query, err = prepare(ctx, compiler, inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true)), outs); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+func allBuiltinOutputs(outs []output) bool {
+	for _, o := range outs {
+		if !o.builtin {
+			return false
+		}
+	}
+	return true
+}
+
+// hasPod says whether podlint.pods finds a pod in the document: a pod-bearing kind whose pod spec
+// is an object. It is the Go side of the built-in rules' common precondition.
+func hasPod(doc *manifest.Document) bool {
+	for _, p := range doc.Pods {
+		if spec, ok := manifest.Get(doc.Value, p.Spec); ok {
+			if _, isObject := spec.(map[string]any); isObject {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func builtinNames(srcs []source) map[string]bool {
@@ -107,15 +124,18 @@ func builtinNames(srcs []source) map[string]bool {
 
 // prepare builds the one query: for each finding rule an array of its results, always defined
 // (empty when the rule is undefined for this input), so one evaluation returns everything. The
-// built-in rules are all about pods; they are skipped, with one test, for documents without one.
+// built-in rules are all about pods; beside user policies they are skipped, with one test in the
+// query, for documents without one. When every rule is built in, Check makes that test in Go
+// before evaluating at all (hasPod), and the query has none.
 func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output) (rego.PreparedEvalQuery, error) {
+	podsOnly := allBuiltinOutputs(outs)
 	var q strings.Builder
 	for i, o := range outs {
 		if i > 0 {
 			q.WriteString("; ")
 		}
 		guard := ""
-		if o.builtin {
+		if o.builtin && !podsOnly {
 			guard = "data.podlint.lib.pods[_]; "
 		}
 		fmt.Fprintf(&q, "%s := [f | %ssome f in %s]", o.binding, guard, o.ref)
@@ -179,7 +199,7 @@ func (e *Engine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issu
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if e.podsOnly && len(doc.Pods) == 0 {
+	if e.podsOnly && !hasPod(doc) {
 		return nil, nil
 	}
 	input, err := toTerm(doc.Value)
