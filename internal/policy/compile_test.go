@@ -169,3 +169,31 @@ func TestHasPodMatchesPodsBuiltin(t *testing.T) {
 		t.Fatalf("%d documents with a pod, %d without: the comparison covered too little", with, without)
 	}
 }
+
+// TestBuiltinOutputsArePartialSets checks that every built-in finding rule is a partial set, which
+// the query takes without a comprehension, in the compiled rules and in the compiled sources.
+func TestBuiltinOutputsArePartialSets(t *testing.T) {
+	srcs, err := builtinSources(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, outs, _, ok, err := loadCompiled(srcs)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	c2, _, err := compile(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range outs {
+		if !partialSet(c, o.ref) || !partialSet(c2, o.ref) {
+			t.Errorf("%s (%s) is not a partial set rule", o.ref, o.id)
+		}
+	}
+	if len(outs) == 0 {
+		t.Fatal("no outputs")
+	}
+	if partialSet(c, ast.MustParseRef("data.podlint.lib.pods")) {
+		t.Error("data.podlint.lib.pods, a complete rule, taken for a partial set")
+	}
+}

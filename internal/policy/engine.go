@@ -90,6 +90,17 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
+// partialSet says whether every rule at ref is a partial set rule (deny contains x if ...).
+func partialSet(compiler *ast.Compiler, ref ast.Ref) bool {
+	rules := compiler.GetRulesExact(ref)
+	for _, r := range rules {
+		if r.Head.RuleKind() != ast.MultiValue {
+			return false
+		}
+	}
+	return len(rules) > 0
+}
+
 func allBuiltinOutputs(outs []output) bool {
 	for _, o := range outs {
 		if !o.builtin {
@@ -126,13 +137,20 @@ func builtinNames(srcs []source) map[string]bool {
 // (empty when the rule is undefined for this input), so one evaluation returns everything. The
 // built-in rules are all about pods; beside user policies they are skipped, with one test in the
 // query, for documents without one. When every rule is built in, Check makes that test in Go
-// before evaluating at all (hasPod), and the query has none.
+// before evaluating at all (hasPod), and the query has none; their partial sets then need no
+// comprehension either.
 func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output) (rego.PreparedEvalQuery, error) {
 	podsOnly := allBuiltinOutputs(outs)
 	var q strings.Builder
 	for i, o := range outs {
 		if i > 0 {
 			q.WriteString("; ")
+		}
+		if podsOnly && partialSet(compiler, o.ref) {
+			// A partial set is always defined, if only as the empty set: the query can take it as
+			// it is, without a comprehension to evaluate.
+			fmt.Fprintf(&q, "%s := %s", o.binding, o.ref)
+			continue
 		}
 		guard := ""
 		if o.builtin && !podsOnly {
