@@ -72,7 +72,8 @@ var knownKeys = []string{
 	// podlint's own objects
 	"pod_path", "metadata_path", "field", "index", "order", "sidecar", "init", "concurrent", "role",
 	"label", "argv", "container", "init container", "ephemeral container", "labels_path", "handlers",
-	"where", "hook", "host_port", "host_ip",
+	"where", "hook", "host_port", "host_ip", "port_numbers", "repeated_ports", "repeated_host_ports",
+	"port_names",
 	"program", "wrappers", "shell", "script", "script_index", "parsed", "dialect", "error",
 	"commands", "traps", "last", "background", "job", "pipeline", "nested", "top_level",
 	"redirects", "line", "column", "op", "fd", "target", "action", "signals",

@@ -66,7 +66,11 @@ func podsOf(doc ast.Value) *ast.Term {
 			ports = appendPorts(ports, c, order, path)
 		}
 	}
+	numbers, repeated, repeatedHost := portIndex(ports)
 	pod := ast.ObjectTerm(
+		ast.Item(key("port_numbers"), numbers),
+		ast.Item(key("repeated_ports"), ast.InternedTerm(repeated)),
+		ast.Item(key("repeated_host_ports"), ast.InternedTerm(repeatedHost)),
 		ast.Item(key("kind"), kindTerm),
 		ast.Item(key("spec"), ast.NewTerm(spec)),
 		ast.Item(key("path"), specPath),
@@ -113,7 +117,7 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, p
 			}
 		}
 	}
-	items := make([][2]*ast.Term, 0, 15)
+	items := make([][2]*ast.Term, 0, 16)
 	if len(argv) > 0 {
 		// The command line described once, here, rather than by each rule that reads it.
 		words := make([]string, len(argv))
@@ -139,7 +143,51 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, p
 		ast.Item(key("label"), ast.StringTerm(role+" "+strconv.Quote(string(name)))),
 		ast.Item(key("argv"), ast.ArrayTerm(argv...)),
 		ast.Item(key("handlers"), handlersTerm(c, path)),
+		ast.Item(key("port_names"), portNames(c)),
 	)...)
+}
+
+// portIndex summarises the pod's ports (as appendPorts lists them) for the rules' first tests: the
+// set of declared numbers, whether a number and protocol is declared twice, and whether a hostPort
+// (other than 0) is.
+func portIndex(ports []*ast.Term) (numbers *ast.Term, repeated, repeatedHost bool) {
+	set := ast.NewSet()
+	seen := ast.NewSet()
+	host := ast.NewSet()
+	for _, p := range ports {
+		o := p.Value.(ast.Object)
+		port, protocol, hostPort := o.Get(key("port")), o.Get(key("protocol")), o.Get(key("host_port"))
+		set.Add(port)
+		pair := ast.ArrayTerm(port, protocol)
+		if seen.Contains(pair) {
+			repeated = true
+		}
+		seen.Add(pair)
+		if ast.Compare(hostPort.Value, ast.Number("0")) != 0 {
+			if host.Contains(hostPort) {
+				repeatedHost = true
+			}
+			host.Add(hostPort)
+		}
+	}
+	return ast.NewTerm(set), repeated, repeatedHost
+}
+
+// portNames is the set of the names a container's ports declare (any entry with a string name).
+func portNames(c ast.Object) *ast.Term {
+	set := ast.NewSet()
+	if list, ok := get(c, "ports").(*ast.Array); ok {
+		for i := range list.Len() {
+			if p, ok := list.Elem(i).Value.(ast.Object); ok {
+				if n := p.Get(key("name")); n != nil {
+					if _, isString := n.Value.(ast.String); isString {
+						set.Add(n)
+					}
+				}
+			}
+		}
+	}
+	return ast.NewTerm(set)
 }
 
 // appendPorts adds the container's declared ports (entries with a numeric containerPort), with

@@ -18,6 +18,9 @@ package podlint.lib
 #                            containerPort), in start order, defaults filled in:
 #                            container (its position in containers), index (in its ports list),
 #                            port, protocol (TCP), host_port (0), host_ip (""), name (""), path
+#   port_numbers             the set of the port numbers in ports
+#   repeated_ports           true when two entries of ports have the same port and protocol
+#   repeated_host_ports      true when two entries of ports have the same host_port (other than 0)
 # A pod-bearing document whose spec is missing or not an object has no pod.
 pods := podlint.pods(input)
 
@@ -44,6 +47,7 @@ pods := podlint.pods(input)
 #                readinessProbe, startupProbe, postStart, preStop), hook (true for the
 #                lifecycle ones), type (httpGet, tcpSocket, grpc), port (as written), host ("" when
 #                unset) and path (of the port)
+#   port_names   the set of the names its ports declare (every entry with a string name)
 containers := [c |
 	some pod in pods
 	some c in pod.containers

@@ -121,6 +121,34 @@ test_ports_with_defaults if {
 	]
 }
 
+test_port_index if {
+	pod := lib.pods[0] with input as deployment({
+		"initContainers": [{"name": "proxy", "restartPolicy": "Always", "ports": [{"containerPort": 53, "protocol": "UDP"}]}],
+		"containers": [{"name": "app", "ports": [
+			{"name": "dns", "containerPort": 53},
+			{"name": "http", "containerPort": 8080, "hostPort": 80},
+			{"name": "metrics", "containerPort": "9090"},
+		]}],
+	})
+	pod.port_numbers == {53, 8080}
+	not pod.repeated_ports # 53/UDP and 53/TCP are different ports
+	not pod.repeated_host_ports
+	cs := lib.containers with input as deployment({"containers": [{"name": "app", "ports": [{"name": "http", "containerPort": 80}, {"name": "metrics", "containerPort": "x"}, {"containerPort": 81}]}]})
+	cs[0].port_names == {"http", "metrics"}
+}
+
+test_repeated_ports if {
+	pod := lib.pods[0] with input as deployment({"containers": [
+		{"name": "a", "ports": [{"containerPort": 80, "hostPort": 8080}, {"containerPort": 81, "hostPort": 0}]},
+		{"name": "b", "ports": [{"containerPort": 80, "protocol": "TCP", "hostPort": 8080}, {"containerPort": 82, "hostPort": 0}]},
+	]})
+	pod.repeated_ports
+	pod.repeated_host_ports
+	other := lib.pods[0] with input as deployment({"containers": [{"name": "a", "ports": [{"containerPort": 80, "hostPort": 0}, {"containerPort": 81, "hostPort": 0}]}]})
+	not other.repeated_ports
+	not other.repeated_host_ports # hostPort 0 is no host port
+}
+
 test_handlers if {
 	cs := lib.containers with input as deployment({"containers": [{
 		"name": "app",

@@ -26,12 +26,9 @@ package podlint.rules.port_conflict
 import data.podlint.lib
 
 # Cheap guards first: most pods declare each port once, and then nothing else is evaluated.
-_repeated_ports(pod) if count({[p.port, p.protocol] | some p in pod.ports}) < count(pod.ports)
+_repeated_ports(pod) if pod.repeated_ports
 
-_repeated_host_ports(pod) if {
-	host_ports := [p.host_port | some p in pod.ports; p.host_port != 0]
-	count({h | some h in host_ports}) < count(host_ports)
-}
+_repeated_host_ports(pod) if pod.repeated_host_ports
 
 # a is declared before b: in an earlier container, or earlier in the same one.
 _before(a, b) if a.container < b.container

@@ -40,13 +40,7 @@ _fails(h) := sprintf("the %s hook fails", [h.where]) if {
 _declared_number(pod_path, n) if {
 	some pod in lib.pods
 	pod.path == pod_path
-	some p in pod.ports
-	p.port == n
-}
-
-_declares_name(container, name) if {
-	some p in container.ports
-	p.name == name
+	pod.port_numbers[n]
 }
 
 # A handler with a host checks another machine: its port is not the pod's.
@@ -69,7 +63,7 @@ deny contains finding if {
 	h.host == ""
 	is_string(h.port)
 	h.type != "grpc"
-	not _declares_name(c.container, h.port)
+	not c.port_names[h.port]
 	finding := {
 		"msg": sprintf("%s of %s names port %q, which the container does not declare: %s", [_what(h), c.label, h.port, _consequence(h)]),
 		"path": h.path,
