@@ -1,14 +1,15 @@
 package policy
 
 import (
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/podlint/podlint/rules"
 	"sort"
 	"testing"
 )
 
-// TestASTCodecRoundTrip encodes the compiled built-in rules and checks that decoding gives back
-// modules equal to the compiler's, rule by rule.
-func TestASTCodecRoundTrip(t *testing.T) {
+// compileBuiltin compiles the built-in rules from their sources.
+func compileBuiltin(t *testing.T) *ast.Compiler {
+	t.Helper()
 	srcs, err := builtinSources(false)
 	if err != nil {
 		t.Fatal(err)
@@ -17,6 +18,13 @@ func TestASTCodecRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// TestASTCodecRoundTrip encodes the compiled built-in rules and checks that decoding gives back
+// modules equal to the compiler's, rule by rule.
+func TestASTCodecRoundTrip(t *testing.T) {
+	c := compileBuiltin(t)
 	names := make([]string, 0, len(c.Modules))
 	for name := range c.Modules {
 		names = append(names, name)
@@ -65,14 +73,7 @@ func TestASTCodecRoundTrip(t *testing.T) {
 // TestASTCodecCorrupt feeds the decoder every truncation of valid input and a few flipped bytes:
 // it must return an error or modules, never panic or hang.
 func TestASTCodecCorrupt(t *testing.T) {
-	srcs, err := builtinSources(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _, err := compile(srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := compileBuiltin(t)
 	data, err := encodeModules([]string{"rules/lib/pods.rego"}, c.Modules)
 	if err != nil {
 		t.Fatal(err)

@@ -68,41 +68,28 @@ func TestCompiledChangesNothing(t *testing.T) {
 	if a, b := outputsText(compiled.outputs), outputsText(full.outputs); a != b {
 		t.Errorf("outputs differ:\ncompiled %s\nsources  %s", a, b)
 	}
-	files, err := filepath.Glob("../../fixtures/*/*")
-	if err != nil {
-		t.Fatal(err)
-	}
 	docs, findings := 0, 0
-	for _, path := range files {
-		if !manifest.IsManifestName(path) {
-			continue
-		}
-		data, err := os.ReadFile(path)
+	for _, doc := range fixtureDocuments(t) {
+		docs++
+		a, err := fast.Check(ctx, doc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, doc := range manifest.Load(path, data).Documents {
-			docs++
-			a, err := fast.Check(ctx, doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := full.Check(ctx, doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := compiled.Check(ctx, doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(a, b) {
-				t.Errorf("%s: %s: fast compile found %v, full compile %v", path, doc.Object, a, b)
-			}
-			if !reflect.DeepEqual(c, b) {
-				t.Errorf("%s: %s: compiled rules found %v, full compile %v", path, doc.Object, c, b)
-			}
-			findings += len(b)
+		b, err := full.Check(ctx, doc)
+		if err != nil {
+			t.Fatal(err)
 		}
+		c, err := compiled.Check(ctx, doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: %s: fast compile found %v, full compile %v", doc.File, doc.Object, a, b)
+		}
+		if !reflect.DeepEqual(c, b) {
+			t.Errorf("%s: %s: compiled rules found %v, full compile %v", doc.File, doc.Object, c, b)
+		}
+		findings += len(b)
 	}
 	if docs == 0 || findings == 0 {
 		t.Fatalf("%d fixture documents, %d findings: nothing was compared", docs, findings)
@@ -135,20 +122,7 @@ func TestHasPodMatchesPodsBuiltin(t *testing.T) {
 	for i, y := range edge {
 		docs = append(docs, manifest.Load(fmt.Sprintf("edge-%d.yaml", i), []byte(y)).Documents...)
 	}
-	files, err := filepath.Glob("../../fixtures/*/*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, path := range files {
-		if !manifest.IsManifestName(path) {
-			continue
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, manifest.Load(path, data).Documents...)
-	}
+	docs = append(docs, fixtureDocuments(t)...)
 	with, without := 0, 0
 	for _, doc := range docs {
 		in, err := toTerm(doc.Value)
@@ -196,4 +170,25 @@ func TestBuiltinOutputsArePartialSets(t *testing.T) {
 	if partialSet(c, ast.MustParseRef("data.podlint.lib.pods")) {
 		t.Error("data.podlint.lib.pods, a complete rule, taken for a partial set")
 	}
+}
+
+// fixtureDocuments loads every document of every fixture manifest.
+func fixtureDocuments(t *testing.T) []*manifest.Document {
+	t.Helper()
+	files, err := filepath.Glob("../../fixtures/*/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []*manifest.Document
+	for _, path := range files {
+		if !manifest.IsManifestName(path) {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, manifest.Load(path, data).Documents...)
+	}
+	return docs
 }
