@@ -48,6 +48,10 @@ func podsOf(doc ast.Value) *ast.Term {
 		labels = ast.NewObject()
 	}
 	specPath := pathTerm(paths.Spec)
+	completes := kind == "Job" || kind == "CronJob"
+	if rp, ok := get(spec, "restartPolicy").(ast.String); ok && (rp == "Never" || rp == "OnFailure") {
+		completes = true
+	}
 	var containers, ports []*ast.Term
 	for _, field := range containerFields {
 		list, ok := get(spec, field).(*ast.Array)
@@ -62,7 +66,7 @@ func podsOf(doc ast.Value) *ast.Term {
 			}
 			path := appendPath(specPath, key(field), ast.InternedTerm(i))
 			order := len(containers)
-			containers = append(containers, containerTerm(c, ct, field, i, order, path, specPath))
+			containers = append(containers, containerTerm(c, ct, field, i, order, path, specPath, completes))
 			ports = appendPorts(ports, c, order, path)
 		}
 	}
@@ -71,6 +75,7 @@ func podsOf(doc ast.Value) *ast.Term {
 		ast.Item(key("port_numbers"), numbers),
 		ast.Item(key("repeated_ports"), ast.InternedTerm(repeated)),
 		ast.Item(key("repeated_host_ports"), ast.InternedTerm(repeatedHost)),
+		ast.Item(key("completes"), ast.InternedTerm(completes)),
 		ast.Item(key("kind"), kindTerm),
 		ast.Item(key("spec"), ast.NewTerm(spec)),
 		ast.Item(key("path"), specPath),
@@ -84,7 +89,7 @@ func podsOf(doc ast.Value) *ast.Term {
 	return ast.ArrayTerm(pod)
 }
 
-func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, path, specPath *ast.Term) *ast.Term {
+func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, path, specPath *ast.Term, podCompletes bool) *ast.Term {
 	nameTerm := c.Get(key("name"))
 	var name ast.String
 	isString := false
@@ -117,7 +122,7 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, p
 			}
 		}
 	}
-	items := make([][2]*ast.Term, 0, 16)
+	items := make([][2]*ast.Term, 0, 17)
 	if len(argv) > 0 {
 		// The command line described once, here, rather than by each rule that reads it.
 		words := make([]string, len(argv))
@@ -144,6 +149,7 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, p
 		ast.Item(key("argv"), ast.ArrayTerm(argv...)),
 		ast.Item(key("handlers"), handlersTerm(c, path)),
 		ast.Item(key("port_names"), portNames(c)),
+		ast.Item(key("pod_completes"), ast.InternedTerm(podCompletes)),
 	)...)
 }
 

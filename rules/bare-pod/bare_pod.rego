@@ -42,7 +42,7 @@ _static(pod) if {
 # A pod that runs to completion is better served by a Job; one that keeps running, by a Deployment
 # or another controller that replaces it.
 _suggestion(pod) := "a Job" if {
-	pod.spec.restartPolicy in {"Never", "OnFailure"}
+	pod.completes # a Pod's: restartPolicy Never or OnFailure
 } else := "a Deployment (or a StatefulSet or DaemonSet)"
 
 deny contains finding if {

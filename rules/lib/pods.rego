@@ -21,6 +21,9 @@ package podlint.lib
 #   port_numbers             the set of the port numbers in ports
 #   repeated_ports           true when two entries of ports have the same port and protocol
 #   repeated_host_ports      true when two entries of ports have the same host_port (other than 0)
+#   completes                true for a pod that runs to completion rather than until it is
+#                            stopped: a Job's or CronJob's, or one with restartPolicy Never or
+#                            OnFailure
 # A pod-bearing document whose spec is missing or not an object has no pod.
 pods := podlint.pods(input)
 
@@ -48,6 +51,7 @@ pods := podlint.pods(input)
 #                lifecycle ones), type (httpGet, tcpSocket, grpc), port (as written), host ("" when
 #                unset) and path (of the port)
 #   port_names   the set of the names its ports declare (every entry with a string name)
+#   pod_completes  its pod's completes
 containers := [c |
 	some pod in pods
 	some c in pod.containers

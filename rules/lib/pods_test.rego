@@ -137,6 +137,17 @@ test_port_index if {
 	cs[0].port_names == {"http", "metrics"}
 }
 
+test_completes if {
+	lib.pods[0].completes with input as {"kind": "Job", "spec": {"template": {"spec": {}}}}
+	lib.pods[0].completes with input as {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {}}}}}}
+	lib.pods[0].completes with input as {"kind": "Pod", "spec": {"restartPolicy": "OnFailure"}}
+	lib.pods[0].completes with input as {"kind": "Pod", "spec": {"restartPolicy": "Never"}}
+	not lib.pods[0].completes with input as {"kind": "Pod", "spec": {"restartPolicy": "Always"}}
+	not lib.pods[0].completes with input as deployment({})
+	lib.containers[0].pod_completes with input as {"kind": "Pod", "spec": {"restartPolicy": "Never", "containers": [{"name": "a"}]}}
+	not lib.containers[0].pod_completes with input as deployment({"containers": [{"name": "a"}]})
+}
+
 test_repeated_ports if {
 	pod := lib.pods[0] with input as deployment({"containers": [
 		{"name": "a", "ports": [{"containerPort": 80, "hostPort": 8080}, {"containerPort": 81, "hostPort": 0}]},

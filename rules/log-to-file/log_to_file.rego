@@ -36,28 +36,14 @@ package podlint.rules.log_to_file
 
 import data.podlint.lib
 
-_runs_to_completion(pod) if pod.kind in {"Job", "CronJob"}
-
-_runs_to_completion(pod) if pod.spec.restartPolicy in {"Never", "OnFailure"}
-
-# _done_pods holds the paths of the pods that run to completion.
-_done_pods contains pod.path if {
-	some pod in lib.pods
-	_runs_to_completion(pod)
-}
-
 # _scripts lists the scripts whose main process podlint checks: {c, cmd, completes, main}, main
 # being the index of the main command in cmd.parsed.commands.
 _scripts := [x |
 	some script in lib.running_scripts
 	c := script.c
 	m := lib.script_main(script.cmd.parsed)
-	x := {"c": c, "cmd": script.cmd, "completes": _completes(c), "main": m}
+	x := {"c": c, "cmd": script.cmd, "completes": c.pod_completes, "main": m}
 ]
-
-_completes(c) if _done_pods[c.pod_path]
-
-_completes(c) := false if not _done_pods[c.pod_path]
 
 # A target that is not a file: a standard stream, another device, or a descriptor of process 1.
 _not_a_file(target) if {

@@ -156,10 +156,6 @@ _clients := {
 
 _runs_client(c) if _clients[c.command.program]
 
-_runs_to_completion(pod) if pod.kind in {"Job", "CronJob"}
-
-_runs_to_completion(pod) if pod.spec.restartPolicy in {"Never", "OnFailure"}
-
 # _database(c) is true for a container that runs a database image, other than as a client.
 _database(c) if {
 	podlint.image_matches(c.container.image, _databases)
@@ -181,7 +177,7 @@ deny contains finding if {
 	count(running) > 1
 	databases := [c | some c in running; _database(c)]
 	count(databases) > 0
-	not _runs_to_completion(pod)
+	not pod.completes
 	apps := [sprintf("%s (%s)", [c.label, _repository(c.container.image)]) |
 		some c in running
 		not _database(c)

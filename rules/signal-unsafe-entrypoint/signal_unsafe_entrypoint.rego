@@ -48,23 +48,12 @@ import data.podlint.lib
 # _inits forward the signals they receive to the processes they run.
 _inits := {"tini", "tini-static", "dumb-init", "catatonit"}
 
-# A pod that ends by itself is not stopped by SIGTERM in the normal course of things.
-_runs_to_completion(pod) if pod.kind in {"Job", "CronJob"}
-
-_runs_to_completion(pod) if pod.spec.restartPolicy in {"Never", "OnFailure"}
-
-# _done_pods holds the paths of the pods that run to completion.
-_done_pods contains pod.path if {
-	some pod in lib.pods
-	_runs_to_completion(pod)
-}
-
 # _scripts lists each long-running container whose command is a shell script, with its parse and
 # what keeps the shell busy.
 _scripts := [x |
 	some script in lib.running_scripts
 	c := script.c
-	not _done_pods[c.pod_path]
+	not c.pod_completes # a pod that ends by itself is not stopped by SIGTERM in the normal course
 	cmd := script.cmd
 	not _under_init(cmd)
 	not _traps_term(cmd.parsed)
