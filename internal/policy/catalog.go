@@ -148,9 +148,19 @@ func metaSeverity(a *ast.Annotations) (lint.Severity, bool, error) {
 // buildCatalog derives the query outputs and the catalog from the packages. Ids are unique: two
 // packages claiming one id is an error, since findings could no longer be told apart.
 func buildCatalog(pkgs []*pkgInfo) ([]output, []Rule, error) {
+	return buildCatalogOver(nil, pkgs)
+}
+
+// buildCatalogOver is buildCatalog for packages added to the rules of an existing catalog (the
+// compiled built-in rules): the outputs are the packages', the catalog holds both, and an id the
+// packages take from the existing rules is the same error.
+func buildCatalogOver(existing []Rule, pkgs []*pkgInfo) ([]output, []Rule, error) {
 	var outs []output
-	var cat []Rule
+	cat := append([]Rule(nil), existing...)
 	index := map[string]int{}
+	for i, r := range cat {
+		index[r.ID] = i
+	}
 	var errs ast.Errors
 	for _, p := range pkgs {
 		ruleNames := make([]string, 0, len(p.rules))

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/podlint/podlint/internal/lint"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -65,24 +67,15 @@ func TestCompiledChangesNothing(t *testing.T) {
 	if !reflect.DeepEqual(listed, parsed) || !reflect.DeepEqual(listed, full.Rules()) {
 		t.Errorf("podlint rules lists %+v from the compiled rules, %+v from the sources", listed, parsed)
 	}
-	if a, b := outputsText(compiled.outputs), outputsText(full.outputs); a != b {
+	if a, b := outputsText(compiled.parts[0].outputs), outputsText(full.parts[0].outputs); a != b {
 		t.Errorf("outputs differ:\ncompiled %s\nsources  %s", a, b)
 	}
 	docs, findings := 0, 0
 	for _, doc := range fixtureDocuments(t) {
 		docs++
-		a, err := fast.Check(ctx, doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := full.Check(ctx, doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := compiled.Check(ctx, doc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := mustCheck(t, fast, doc)
+		b := mustCheck(t, full, doc)
+		c := mustCheck(t, compiled, doc)
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("%s: %s: fast compile found %v, full compile %v", doc.File, doc.Object, a, b)
 		}
@@ -191,4 +184,143 @@ func fixtureDocuments(t *testing.T) []*manifest.Document {
 		docs = append(docs, manifest.Load(path, data).Documents...)
 	}
 	return docs
+}
+
+// userPolicies are policies of each kind the engine handles: conftest style, with METADATA and
+// parameters, on the rule library, about objects without a pod, and Rego v0.
+var userPolicies = map[string]string{
+	"images.rego": `package acme.images
+
+deny contains msg if {
+	some c in input.spec.template.spec.containers
+	endswith(c.image, ":latest")
+	msg := sprintf("%s uses a latest tag", [c.name])
+}
+`,
+	"team.rego": `# METADATA
+# title: Objects name their team
+# custom:
+#   id: acme-team
+#   severity: info
+#   params:
+#     key: team
+package acme.team
+
+import data.podlint.lib
+
+warn contains {"msg": "no team label", "path": pod.labels_path} if {
+	some pod in lib.pods
+	not pod.labels[lib.params("acme-team").key]
+}
+`,
+	"kinds.rego": `package acme.kinds
+
+violation contains "a Service" if input.kind == "Service"
+`,
+	"legacy.rego": `package acme.legacy
+
+deny[msg] {
+	input.kind == "Job"
+	msg := "jobs are run elsewhere"
+}
+`,
+}
+
+// TestUserPoliciesBesideCompiledRules checks that user policies, compiled with the rule library on
+// their own beside the compiled built-in rules, find what they find when everything is compiled
+// from source together, on every fixture; and that a policy reaching into the built-in rules'
+// documents makes the engine compile everything together, and works.
+func TestUserPoliciesBesideCompiledRules(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for name, text := range userPolicies {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	split, err := New(ctx, Options{Dirs: []string{dir}, Params: map[string]map[string]any{"acme-team": {"key": "owner"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(split.parts) != 2 {
+		t.Fatalf("%d parts, want the compiled built-in rules and the user's", len(split.parts))
+	}
+	useSources = true
+	together, err := New(ctx, Options{Dirs: []string{dir}, Params: map[string]map[string]any{"acme-team": {"key": "owner"}}})
+	useSources = false
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(together.parts) != 1 {
+		t.Fatalf("%d parts from source, want 1", len(together.parts))
+	}
+	if !reflect.DeepEqual(split.Rules(), together.Rules()) {
+		t.Errorf("catalogs differ:\nsplit    %+v\ntogether %+v", split.Rules(), together.Rules())
+	}
+	user := map[string]int{}
+	for _, doc := range fixtureDocuments(t) {
+		a := mustCheck(t, split, doc)
+		b := mustCheck(t, together, doc)
+		sortIssues(a)
+		sortIssues(b)
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: %s: split found %v, together %v", doc.File, doc.Object, a, b)
+		}
+		for _, is := range a {
+			if strings.HasPrefix(is.Rule, "acme") {
+				user[is.Rule]++
+			}
+		}
+	}
+	for _, id := range []string{"acme.images/deny", "acme-team", "acme.kinds/violation", "acme.legacy/deny"} {
+		if user[id] == 0 {
+			t.Errorf("no finding of %s on the fixtures: the comparison does not cover it (found %v)", id, user)
+		}
+	}
+
+	// A policy that reads a built-in rule's findings needs them in its compiler.
+	reach := t.TempDir()
+	if err := os.WriteFile(filepath.Join(reach, "count.rego"), []byte(`package acme.count
+
+warn contains sprintf("%d port conflicts", [count(data.podlint.rules.port_conflict.deny)]) if {
+	count(data.podlint.rules.port_conflict.deny) > 0
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(ctx, Options{Dirs: []string{reach}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.parts) != 1 {
+		t.Fatalf("%d parts, want everything compiled together", len(e.parts))
+	}
+	doc := manifest.Load("conflict.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - {name: a, image: a, ports: [{containerPort: 80}]}\n  - {name: b, image: b, ports: [{containerPort: 80}]}\n")).Documents[0]
+	issues, err := e.Check(ctx, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, is := range issues {
+		found = found || (is.Rule == "acme.count/warn" && is.Message == "1 port conflicts")
+	}
+	if !found {
+		t.Errorf("the policy on port-conflict's findings did not report: %v", issues)
+	}
+}
+
+func sortIssues(issues []lint.Issue) {
+	sort.Slice(issues, func(i, j int) bool {
+		return fmt.Sprint(issues[i]) < fmt.Sprint(issues[j])
+	})
+}
+
+// mustCheck evaluates e on doc, failing the test on an error.
+func mustCheck(t *testing.T, e *Engine, doc *manifest.Document) []lint.Issue {
+	t.Helper()
+	issues, err := e.Check(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return issues
 }

@@ -1,6 +1,7 @@
 // Package policy runs Rego rules over manifests through the OPA Go library: the built-in rules
-// embedded from rules/, and the user's own policy folders. It compiles everything once, prepares a
-// single query that collects every finding rule, and evaluates it for each document.
+// embedded from rules/ (compiled ahead of time), and the user's own policy folders. It prepares a
+// query that collects every finding rule (one for the built-in rules, one for the user's), and
+// evaluates it for each document.
 package policy
 
 import (
@@ -32,62 +33,125 @@ type Options struct {
 }
 
 // Engine evaluates the rules. It is safe for use from several goroutines: the compiled policies
-// and the prepared query are shared, read-only.
+// and the prepared queries are shared, read-only.
 type Engine struct {
-	query   rego.PreparedEvalQuery
-	outputs []output
+	// parts are evaluated one after the other for each document: the built-in rules, and the
+	// user's policies when they are compiled on their own (see New).
+	parts   []part
 	catalog []Rule
-	// podsOnly is true when every rule is built in: they are all about pods, so a document
-	// without one need not be evaluated at all.
-	podsOnly bool
 	// cancels maps a context's Done channel to the topdown.Cancel that fires with it (see cancelFor).
 	cancels sync.Map
 }
 
+// part is one compiled set of policies and the query that collects their findings.
+type part struct {
+	query   rego.PreparedEvalQuery
+	outputs []output
+	// podsOnly is true when every rule of the part is built in: they are all about pods, so a
+	// document without one need not be evaluated at all.
+	podsOnly bool
+}
+
 // New loads, compiles and prepares the built-in rules and the folders in opts. A policy that does
 // not parse or compile is an *Error naming each file and line.
+//
+// The built-in rules are loaded compiled (see compiled.go). The user's policies are compiled with
+// the rule library, on their own, and evaluated by a query of their own, unless they reach into
+// podlint's own packages (a package named podlint..., a reference to data.podlint.rules): then
+// everything is compiled from source together, as one set.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	srcs, err := builtinSources(false)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		compiler *ast.Compiler
-		outs     []output
-		cat      []Rule
-		ok       bool
-	)
-	if len(opts.Dirs) == 0 {
-		// Only the built-in rules: load them compiled (see compiled.go).
-		if compiler, outs, cat, ok, err = loadCompiled(srcs); err != nil {
+	var user []source
+	for _, dir := range opts.Dirs {
+		s, err := dirSources(dir, false)
+		if err != nil {
 			return nil, err
 		}
+		user = append(user, s...)
 	}
-	if !ok {
-		for _, dir := range opts.Dirs {
-			s, err := dirSources(dir, false)
-			if err != nil {
-				return nil, err
-			}
-			srcs = append(srcs, s...)
-		}
-		var modules map[string]*ast.Module
-		if compiler, modules, err = compile(srcs); err != nil {
-			return nil, err
-		}
-		if outs, cat, err = buildCatalog(packages(modules, builtinNames(srcs))); err != nil {
-			return nil, err
-		}
-	}
-	data, err := paramsData(cat, opts.Params)
+	compiler, outs, cat, ok, err := loadCompiled(srcs)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{outputs: outs, catalog: cat, podsOnly: allBuiltinOutputs(outs)}
-	if e.query, err = prepare(ctx, compiler, inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true)), outs); err != nil {
+	if ok && !reachesIntoPodlint(user) {
+		sets := []compiledSet{{compiler, outs}}
+		if len(user) > 0 {
+			lib := libSources(srcs)
+			uc, modules, err := compile(append(lib, user...))
+			if err != nil {
+				return nil, err
+			}
+			if !declaresPodlintPackage(modules, lib) {
+				uouts, merged, err := buildCatalogOver(cat, packages(modules, builtinNames(lib)))
+				if err != nil {
+					return nil, err
+				}
+				return newEngine(ctx, append(sets, compiledSet{uc, uouts}), merged, opts.Params)
+			}
+		} else {
+			return newEngine(ctx, sets, cat, opts.Params)
+		}
+	}
+	// Everything from source, in one compiler.
+	srcs = append(srcs, user...)
+	compiler, modules, err := compile(srcs)
+	if err != nil {
 		return nil, err
 	}
+	if outs, cat, err = buildCatalogOver(nil, packages(modules, builtinNames(srcs))); err != nil {
+		return nil, err
+	}
+	return newEngine(ctx, []compiledSet{{compiler, outs}}, cat, opts.Params)
+}
+
+// compiledSet is a compiler and the finding rules it holds.
+type compiledSet struct {
+	compiler *ast.Compiler
+	outputs  []output
+}
+
+// newEngine prepares one query per compiled set, over one store holding the rule parameters.
+func newEngine(ctx context.Context, sets []compiledSet, cat []Rule, params map[string]map[string]any) (*Engine, error) {
+	data, err := paramsData(cat, params)
+	if err != nil {
+		return nil, err
+	}
+	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
+	e := &Engine{catalog: cat}
+	for _, s := range sets {
+		q, err := prepare(ctx, s.compiler, store, s.outputs)
+		if err != nil {
+			return nil, err
+		}
+		e.parts = append(e.parts, part{query: q, outputs: s.outputs, podsOnly: allBuiltinOutputs(s.outputs)})
+	}
 	return e, nil
+}
+
+// reachesIntoPodlint says whether a user's policy mentions the built-in rules' documents, which
+// exist only where the built-in rules are compiled with it.
+func reachesIntoPodlint(user []source) bool {
+	for _, s := range user {
+		if strings.Contains(s.text, "podlint.rules") {
+			return true
+		}
+	}
+	return false
+}
+
+// declaresPodlintPackage says whether a user's module adds to podlint's own packages.
+func declaresPodlintPackage(modules map[string]*ast.Module, lib []source) bool {
+	ours := builtinNames(lib)
+	podlint := ast.MustParseRef("data.podlint")
+	for name, m := range modules {
+		if !ours[name] && m.Package.Path.HasPrefix(podlint) {
+			return true
+		}
+	}
+	return false
 }
 
 // partialSet says whether every rule at ref is a partial set rule (deny contains x if ...).
@@ -217,28 +281,35 @@ func (e *Engine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issu
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if e.podsOnly && !hasPod(doc) {
-		return nil, nil
-	}
-	input, err := toTerm(doc.Value)
-	if err != nil {
-		return nil, fmt.Errorf("policy input: %w", err)
-	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input.Value), rego.EvalExternalCancel(e.cancelFor(ctx)))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("evaluate policies: %w", err)
-	}
-	if len(rs) == 0 {
-		return nil, nil
-	}
+	pod := hasPod(doc)
+	var input *ast.Term
 	var issues []lint.Issue
-	for _, o := range e.outputs {
-		results, _ := rs[0].Bindings[o.binding].([]any)
-		for _, r := range results {
-			issues = append(issues, issueOf(o, r))
+	for _, p := range e.parts {
+		if p.podsOnly && !pod {
+			continue
+		}
+		if input == nil {
+			t, err := toTerm(doc.Value)
+			if err != nil {
+				return nil, fmt.Errorf("policy input: %w", err)
+			}
+			input = t
+		}
+		rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input.Value), rego.EvalExternalCancel(e.cancelFor(ctx)))
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("evaluate policies: %w", err)
+		}
+		if len(rs) == 0 {
+			continue
+		}
+		for _, o := range p.outputs {
+			results, _ := rs[0].Bindings[o.binding].([]any)
+			for _, r := range results {
+				issues = append(issues, issueOf(o, r))
+			}
 		}
 	}
 	return issues, nil

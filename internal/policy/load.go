@@ -48,6 +48,17 @@ func builtinSources(withTests bool) ([]source, error) {
 	return out, nil
 }
 
+// libSources are the built-in sources of the rule library (rules/lib), which user policies may import.
+func libSources(srcs []source) []source {
+	var out []source
+	for _, s := range srcs {
+		if s.builtin && strings.HasPrefix(s.name, "rules/lib/") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // dirSources reads the .rego files of a user's policy folder, recursively, skipping hidden folders.
 func dirSources(dir string, withTests bool) ([]source, error) {
 	info, err := os.Stat(dir)
