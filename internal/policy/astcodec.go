@@ -301,6 +301,24 @@ type astDecoder struct {
 	strings []string
 	file    string
 	err     error
+	// terms and locations are handed out from blocks: one allocation for many small objects,
+	// which is most of what decoding costs otherwise.
+	termBlock     []ast.Term
+	locationBlock []ast.Location
+	exprBlock     []ast.Expr
+	sliceBlock    []*ast.Term
+}
+
+const decodeBlock = 512
+
+func (d *astDecoder) newTerm(v ast.Value, l *ast.Location) *ast.Term {
+	if len(d.termBlock) == 0 {
+		d.termBlock = make([]ast.Term, decodeBlock)
+	}
+	t := &d.termBlock[0]
+	d.termBlock = d.termBlock[1:]
+	t.Value, t.Location = v, l
+	return t
 }
 
 func (d *astDecoder) uint() int {
@@ -338,7 +356,13 @@ func (d *astDecoder) str() string {
 
 func (d *astDecoder) loc() *ast.Location {
 	row, col := d.uint(), d.uint()
-	return &ast.Location{File: d.file, Row: row, Col: col}
+	if len(d.locationBlock) == 0 {
+		d.locationBlock = make([]ast.Location, decodeBlock)
+	}
+	l := &d.locationBlock[0]
+	d.locationBlock = d.locationBlock[1:]
+	l.File, l.Row, l.Col = d.file, row, col
+	return l
 }
 
 // decodeModules reads what encodeModules wrote.
@@ -403,7 +427,12 @@ func (d *astDecoder) body() ast.Body {
 	n := d.count()
 	b := make(ast.Body, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		x := &ast.Expr{Location: d.loc()}
+		if len(d.exprBlock) == 0 {
+			d.exprBlock = make([]ast.Expr, decodeBlock)
+		}
+		x := &d.exprBlock[0]
+		d.exprBlock = d.exprBlock[1:]
+		x.Location = d.loc()
 		x.Index = d.uint()
 		x.Negated = d.uint() == 1
 		x.Generated = d.uint() == 1
@@ -445,7 +474,11 @@ func (d *astDecoder) terms(l *ast.Location) []*ast.Term {
 	if n == 0 {
 		return nil
 	}
-	ts := make([]*ast.Term, n)
+	if len(d.sliceBlock) < n {
+		d.sliceBlock = make([]*ast.Term, max(n, decodeBlock))
+	}
+	ts := d.sliceBlock[:n:n] // full slice expression: an append by OPA copies rather than overwrites
+	d.sliceBlock = d.sliceBlock[n:]
 	for i := range ts {
 		ts[i] = d.term(l)
 	}
@@ -492,5 +525,5 @@ func (d *astDecoder) term(l *ast.Location) *ast.Term {
 		d.err = errCorrupt
 		v = ast.Null{}
 	}
-	return &ast.Term{Value: v, Location: l}
+	return d.newTerm(v, l)
 }
