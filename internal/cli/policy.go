@@ -22,7 +22,8 @@ import (
 // --policy's) with the configured rule parameters. A policy that does not load is podlint's own
 // failure (exit 2), reported with file and line.
 func policyChecker(ctx context.Context, cfg *config.Config) (*policy.Engine, error) {
-	e, err := policy.New(ctx, policy.Options{Dirs: cfg.PolicyDirs(), Params: cfg.Params()})
+	e, err := policy.New(ctx, policy.Options{Dirs: cfg.PolicyDirs(), Params: cfg.Params(),
+		Off: func(id string) bool { return cfg.Severity(id) == "off" }})
 	if err != nil {
 		return nil, policyError(err)
 	}

@@ -324,3 +324,45 @@ func mustCheck(t *testing.T, e *Engine, doc *manifest.Document) []lint.Issue {
 	}
 	return issues
 }
+
+// TestRulesOffAreNotEvaluated checks that turning rules off removes exactly their findings: the
+// engine leaves them out of its query, and keeps them in the catalog.
+func TestRulesOffAreNotEvaluated(t *testing.T) {
+	ctx := context.Background()
+	all, err := New(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := map[string]bool{"port-conflict": true, "required-labels": true}
+	some, err := New(ctx, Options{Off: func(id string) bool { return off[id] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(all.Rules(), some.Rules()) {
+		t.Error("rules that are off left the catalog")
+	}
+	dropped := 0
+	for _, doc := range fixtureDocuments(t) {
+		var want []lint.Issue
+		for _, is := range mustCheck(t, all, doc) {
+			if off[is.Rule] {
+				dropped++
+				continue
+			}
+			want = append(want, is)
+		}
+		if got := mustCheck(t, some, doc); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %s: with rules off found %v, want %v", doc.File, doc.Object, got, want)
+		}
+	}
+	if dropped == 0 {
+		t.Fatal("the fixtures have no finding of the rules turned off: nothing was tested")
+	}
+	none, err := New(ctx, Options{Off: func(string) bool { return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(none.parts) != 0 {
+		t.Errorf("every rule off: %d parts to evaluate, want none", len(none.parts))
+	}
+}

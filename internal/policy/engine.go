@@ -30,6 +30,9 @@ type Options struct {
 	// Params set rule parameters by rule id; each given key replaces the default from the rule's
 	// METADATA (custom.params). Rules read them as data.podlint.params[id].
 	Params map[string]map[string]any
+	// Off says which rules are turned off: their findings would be dropped, so they are not
+	// evaluated at all. They stay in the catalog.
+	Off func(id string) bool
 }
 
 // Engine evaluates the rules. It is safe for use from several goroutines: the compiled policies
@@ -89,10 +92,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 				if err != nil {
 					return nil, err
 				}
-				return newEngine(ctx, append(sets, compiledSet{uc, uouts}), merged, opts.Params)
+				return newEngine(ctx, append(sets, compiledSet{uc, uouts}), merged, opts)
 			}
 		} else {
-			return newEngine(ctx, sets, cat, opts.Params)
+			return newEngine(ctx, sets, cat, opts)
 		}
 	}
 	// Everything from source, in one compiler.
@@ -104,7 +107,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if outs, cat, err = buildCatalogOver(nil, packages(modules, builtinNames(srcs))); err != nil {
 		return nil, err
 	}
-	return newEngine(ctx, []compiledSet{{compiler, outs}}, cat, opts.Params)
+	return newEngine(ctx, []compiledSet{{compiler, outs}}, cat, opts)
 }
 
 // compiledSet is a compiler and the finding rules it holds.
@@ -113,20 +116,33 @@ type compiledSet struct {
 	outputs  []output
 }
 
-// newEngine prepares one query per compiled set, over one store holding the rule parameters.
-func newEngine(ctx context.Context, sets []compiledSet, cat []Rule, params map[string]map[string]any) (*Engine, error) {
-	data, err := paramsData(cat, params)
+// newEngine prepares one query per compiled set, for the rules that are not off, over one store
+// holding the rule parameters.
+func newEngine(ctx context.Context, sets []compiledSet, cat []Rule, opts Options) (*Engine, error) {
+	data, err := paramsData(cat, opts.Params)
 	if err != nil {
 		return nil, err
 	}
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
 	e := &Engine{catalog: cat}
 	for _, s := range sets {
-		q, err := prepare(ctx, s.compiler, store, s.outputs)
+		outs := s.outputs
+		if opts.Off != nil {
+			outs = nil
+			for _, o := range s.outputs {
+				if !opts.Off(o.id) {
+					outs = append(outs, o)
+				}
+			}
+		}
+		if len(outs) == 0 && len(s.outputs) > 0 {
+			continue // every rule of the set is off
+		}
+		q, err := prepare(ctx, s.compiler, store, outs)
 		if err != nil {
 			return nil, err
 		}
-		e.parts = append(e.parts, part{query: q, outputs: s.outputs, podsOnly: allBuiltinOutputs(s.outputs)})
+		e.parts = append(e.parts, part{query: q, outputs: outs, podsOnly: allBuiltinOutputs(outs)})
 	}
 	return e, nil
 }
