@@ -19,8 +19,8 @@ import (
 // rules/compiled.ast, written by `go generate ./rules`). Parsing and compiling the sources is most
 // of a one-file run's start-up. The compiled form is the compiler's own output, its modules in a
 // binary form (astcodec.go), so loading it takes a decode and only the compiler stages that build
-// lookup structures (rule tree, dependency graph, indices), none of the stages that rewrite, reorder
-// or check the rules. The sources stay the truth: the compiled form is used only when it was made
+// lookup structures (module and rule trees, indices), none of the stages that rewrite, reorder or
+// check the rules. The sources stay the truth: the compiled form is used only when it was made
 // from exactly these sources by exactly this OPA version, and a test fails when it is stale.
 
 // compiledRules is the content of rules/compiled.json; the modules are in rules/compiled.ast.
@@ -30,13 +30,14 @@ type compiledRules struct {
 	// Sources is the SHA-256 of the rule sources it was compiled from (sourcesDigest).
 	Sources string `json:"sources"`
 	// Catalog and Outputs are what buildCatalog derives from the sources' METADATA, which the
-	// printed modules no longer carry.
+	// compiled modules no longer carry.
 	Catalog []Rule           `json:"catalog"`
 	Outputs []compiledOutput `json:"outputs"`
 	// AST is the SHA-256 of rules/compiled.ast, which must come from the same compile.
 	AST string `json:"ast"`
 }
 
+// compiledOutput is an output (one finding rule of the query) as compiled.json keeps it.
 type compiledOutput struct {
 	Binding  string        `json:"binding"`
 	Ref      string        `json:"ref"`
