@@ -75,11 +75,18 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		user = append(user, s...)
 	}
-	compiler, outs, cat, ok, err := loadCompiled(srcs)
-	if err != nil {
-		return nil, err
+	var (
+		compiler *ast.Compiler
+		outs     []output
+		cat      []Rule
+		ok       bool
+	)
+	if !reachesIntoPodlint(user) { // otherwise the compiled rules would be loaded for nothing
+		if compiler, outs, cat, ok, err = loadCompiled(srcs); err != nil {
+			return nil, err
+		}
 	}
-	if ok && !reachesIntoPodlint(user) {
+	if ok {
 		sets := []compiledSet{{compiler, outs}}
 		if len(user) > 0 {
 			lib := libSources(srcs)
