@@ -90,9 +90,14 @@ func parseCommandImpl(_ rego.BuiltinContext, argv *ast.Term) (*ast.Term, error) 
 	if !ok {
 		return nil, errors.New("expected an array")
 	}
-	words := make([]string, 0, arr.Len())
-	for i := range arr.Len() {
-		words = append(words, wordOf(arr.Elem(i).Value))
+	return commandTerm(arr)
+}
+
+// commandTerm describes a command line (podlint.parse_command's result), as an OPA term.
+func commandTerm(argv *ast.Array) (*ast.Term, error) {
+	words := make([]string, 0, argv.Len())
+	for i := range argv.Len() {
+		words = append(words, wordOf(argv.Elem(i).Value))
 	}
 	return toTerm(parseCommand(words))
 }

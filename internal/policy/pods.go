@@ -122,14 +122,11 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, p
 			}
 		}
 	}
+	argvTerm := ast.ArrayTerm(argv...)
 	items := make([][2]*ast.Term, 0, 17)
 	if len(argv) > 0 {
 		// The command line described once, here, rather than by each rule that reads it.
-		words := make([]string, len(argv))
-		for i, w := range argv {
-			words[i] = wordOf(w.Value)
-		}
-		if cmd, err := toTerm(parseCommand(words)); err == nil {
+		if cmd, err := commandTerm(argvTerm.Value.(*ast.Array)); err == nil {
 			items = append(items, ast.Item(key("command"), cmd))
 		}
 	}
@@ -146,7 +143,7 @@ func containerTerm(c ast.Object, ct *ast.Term, field string, index, order int, p
 		ast.Item(key("concurrent"), ast.InternedTerm(!init)),
 		ast.Item(key("role"), key(role)),
 		ast.Item(key("label"), ast.StringTerm(role+" "+strconv.Quote(string(name)))),
-		ast.Item(key("argv"), ast.ArrayTerm(argv...)),
+		ast.Item(key("argv"), argvTerm),
 		ast.Item(key("handlers"), handlersTerm(c, path)),
 		ast.Item(key("port_names"), portNames(c)),
 		ast.Item(key("pod_completes"), ast.InternedTerm(podCompletes)),
