@@ -25,11 +25,6 @@ package podlint.rules.port_conflict
 
 import data.podlint.lib
 
-# Cheap guards first: most pods declare each port once, and then nothing else is evaluated.
-_repeated_ports(pod) if pod.repeated_ports
-
-_repeated_host_ports(pod) if pod.repeated_host_ports
-
 # a is declared before b: in an earlier container, or earlier in the same one.
 _before(a, b) if a.container < b.container
 
@@ -57,7 +52,7 @@ _where(pod, a, b) := sprintf("earlier in the same container (%s)", [lib.format_p
 
 deny contains finding if {
 	some pod in lib.pods
-	_repeated_ports(pod)
+	pod.repeated_ports # cheap guard first: most pods declare each port once
 	some b in pod.ports
 	earlier := [a |
 		some a in pod.ports
@@ -75,7 +70,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some pod in lib.pods
-	_repeated_host_ports(pod)
+	pod.repeated_host_ports # likewise
 	some b in pod.ports
 	b.host_port != 0
 	earlier := [a |
