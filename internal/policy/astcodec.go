@@ -301,8 +301,8 @@ type astDecoder struct {
 	strings []string
 	file    string
 	err     error
-	// terms and locations are handed out from blocks: one allocation for many small objects,
-	// which is most of what decoding costs otherwise.
+	// Terms, locations, expressions and term slices are handed out from blocks: one allocation
+	// for many small objects, which is most of what decoding costs otherwise.
 	termBlock     []ast.Term
 	locationBlock []ast.Location
 	exprBlock     []ast.Expr

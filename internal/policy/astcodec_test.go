@@ -1,10 +1,12 @@
 package policy
 
 import (
-	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/podlint/podlint/rules"
 	"sort"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/podlint/podlint/rules"
 )
 
 // compileBuiltin compiles the built-in rules from their sources.

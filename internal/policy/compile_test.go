@@ -3,8 +3,6 @@ package policy
 import (
 	"context"
 	"fmt"
-	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/podlint/podlint/internal/lint"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
 )
 

@@ -1,7 +1,7 @@
 // Command gen writes the rule pages, rules/<id>/README.md, docs/rules/<id>.md and the index
 // rules/README.md, from the rules' descriptions and fixtures, and rules/compiled.json and
-// rules/compiled.ast, the built-in rules compiled. It runs as `go generate ./rules`; `-check` only reports files that are out of
-// date, and exits 1 if any is.
+// rules/compiled.ast, the built-in rules compiled. It runs as `go generate ./rules`; `-check` only
+// reports files that are out of date, and exits 1 if any is.
 package main
 
 import (
