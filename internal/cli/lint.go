@@ -8,15 +8,19 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/podlint/podlint/internal/lint"
 )
 
 type lintFlags struct {
-	reports   reportFlags
-	failLevel string
-	color     string
-	workers   int
+	reports         reportFlags
+	failLevel       string
+	color           string
+	workers         int
+	failIfNoObjects bool
+	stdinName       string
+	helm            helmFlags
 	configFlags
 }
 
@@ -28,6 +32,9 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&fl.failLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: error, warning or info")
 	fs.StringVar(&fl.color, "color", "auto", "color the text output: auto, always or never (NO_COLOR is respected)")
 	fs.IntVar(&fl.workers, "j", runtime.NumCPU(), "check `N` files at once")
+	fs.BoolVar(&fl.failIfNoObjects, "fail-if-no-objects", false, "exit 2 when the paths hold no Kubernetes object to lint (for CI)")
+	fs.StringVar(&fl.stdinName, "stdin-filename", "", "name standard input `NAME` in findings, reports and excludes")
+	fl.helm.register(fs)
 	fl.configFlags.register(fs)
 	newSchemaChecker := schemaFlags(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for performance work)")
@@ -70,6 +77,12 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	if fl.workers < 1 {
 		return usageError(env, fmt.Errorf("-j must be at least 1"))
 	}
+	if fl.stdinName != "" && !contains(paths, "-") {
+		return usageError(env, fmt.Errorf("--stdin-filename names standard input, but - is not among the paths"))
+	}
+	if !flagSet(fs, "fail-if-no-objects") {
+		fl.failIfNoObjects = cfg.FailIfNoObjects
+	}
 
 	// The policy engine compiles while the files load and the schema compiles: on a one-file run
 	// the two compilations are most of the work, and they overlap on two cores.
@@ -81,6 +94,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	opts := lint.Options{
 		Workers:    fl.workers,
 		Stdin:      env.Stdin,
+		StdinName:  fl.stdinName,
 		Skip:       cfg.Excluded,
 		Select:     selector,
 		Rule:       ruleSettings(cfg),
@@ -113,6 +127,12 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	if err := writeReports(env, targets, res, reportOptions(failLevel, catalog), fl.color); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
+	}
+	if res.Summary.Objects == 0 {
+		fmt.Fprintf(env.Stderr, "podlint: %s\n", nothingLinted(paths, fl.selector, res.Summary))
+		if fl.failIfNoObjects {
+			return ExitError
+		}
 	}
 	if max := res.Summary.Max(); max != 0 && max >= failLevel {
 		return ExitFindings
@@ -160,4 +180,43 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 		}
 	})
 	return set
+}
+
+// nothingLinted says why a run checked no object, for standard error.
+func nothingLinted(paths []string, selector string, s lint.Summary) string {
+	where := strings.Join(paths, " ")
+	if len(where) > 200 {
+		where = fmt.Sprintf("the %d paths given", len(paths))
+	}
+	msg := "no Kubernetes manifests found in " + where
+	if selector != "" {
+		msg = fmt.Sprintf("no Kubernetes objects matching --selector %q found in %s", selector, where)
+	}
+	var read []string
+	if s.Files > 0 {
+		read = append(read, plural(s.Files, "file")+" read")
+	}
+	if s.NotManifests > 0 {
+		read = append(read, fmt.Sprintf("%d not Kubernetes", s.NotManifests))
+	}
+	if len(read) > 0 {
+		msg += " (" + strings.Join(read, ", ") + ")"
+	}
+	return msg
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -35,6 +35,10 @@ type Config struct {
 	Policies []string `yaml:"policies,omitempty" json:"policies,omitempty"`
 	// Rules configures rules by id.
 	Rules map[string]Rule `yaml:"rules,omitempty" json:"rules,omitempty"`
+	// FailIfNoObjects makes a run that finds no Kubernetes object an error (exit 2).
+	FailIfNoObjects bool `yaml:"failIfNoObjects,omitempty" json:"failIfNoObjects,omitempty"`
+	// Helm configures how charts are rendered.
+	Helm *Helm `yaml:"helm,omitempty" json:"helm,omitempty"`
 
 	// ruleLines remembers where each rule id was written, for errors found after loading.
 	ruleLines map[string][2]int
@@ -147,8 +151,16 @@ func Parse(path string, data []byte) (*Config, error) {
 				c.Rules[k.Value] = r
 				return err
 			})
+		case "failIfNoObjects":
+			b, err := p.boolean(val, "failIfNoObjects")
+			c.FailIfNoObjects = b
+			return err
+		case "helm":
+			h, err := p.helm(val, "helm", true)
+			c.Helm = h
+			return err
 		}
-		return p.errorf(key, "unknown key %q (want failLevel, exclude, policies or rules)", key.Value)
+		return p.errorf(key, "unknown key %q (want failLevel, exclude, policies, rules, failIfNoObjects or helm)", key.Value)
 	}); err != nil {
 		return nil, err
 	}

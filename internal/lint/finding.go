@@ -73,6 +73,9 @@ type Finding struct {
 	Object    manifest.Object `json:"object"`
 	// Path is the JSON pointer of the offending value inside its object.
 	Path string `json:"path"`
+	// Template is the Helm template the object was rendered from, when rendered input names it
+	// ("# Source:" comments of helm template's output).
+	Template string `json:"template,omitempty"`
 	// Source is the text of the finding's line, for code frames; documents are dropped once checked,
 	// so the line travels with the finding.
 	Source string `json:"-"`
@@ -89,6 +92,12 @@ type Summary struct {
 	Suppressed Suppressed `json:"suppressed"`
 	// Skipped counts objects a check could not judge, such as kinds without a schema.
 	Skipped int `json:"skipped"`
+	// NotManifests counts the files read that hold no Kubernetes object at all (Helm values, CI
+	// configuration, docker-compose files): they are not linted and do not affect the exit code.
+	NotManifests int `json:"notManifests"`
+	// Charts and Kustomizations count the Helm charts rendered and kustomizations built.
+	Charts         int `json:"charts"`
+	Kustomizations int `json:"kustomizations"`
 }
 
 // Count adds a finding to the totals.

@@ -48,6 +48,8 @@ type Options struct {
 	Checkers []Checker
 	// Stdin is read when "-" is among the paths.
 	Stdin io.Reader
+	// StdinName names standard input in findings and for Skip (--stdin-filename); "-" when empty.
+	StdinName string
 	// Skip excludes paths found while walking folders.
 	Skip func(path string) bool
 	// Select limits the run to the objects it accepts (a label selector); nil accepts all.
@@ -62,6 +64,35 @@ type Options struct {
 	// ListObjects fills Result.Objects. Only reports that list clean objects (JUnit) need it; without
 	// it a run's memory does not grow with the number of objects.
 	ListObjects bool
+	// Render turns the Helm charts and kustomizations the paths hold into text to lint. nil leaves
+	// them out (their plain files are still linted).
+	Render func(ctx context.Context, found *manifest.Found) (*Rendering, error)
+}
+
+// Rendering is what rendering the charts and kustomizations of a run gave.
+type Rendering struct {
+	// Units are the rendered texts to lint.
+	Units []Unit
+	// Findings are the failures to render (a template that fails, a kustomization that does not
+	// build), already placed in the files the user edits.
+	Findings []Finding
+	// Used are the files the renders read (a kustomization's resources and patches): they are not
+	// linted again on their own.
+	Used map[string]bool
+	// Charts and Kustomizations count what was rendered, for the summary.
+	Charts, Kustomizations int
+}
+
+// Unit is rendered text to lint. Its findings belong to the files the user edits, so each is moved
+// there (Place) before suppression comments are matched, against those files' text.
+type Unit struct {
+	// Name names the text while it is checked (a template's path, a kustomization's folder).
+	Name string
+	Text []byte
+	// Place moves a finding on the rendered text to where it was written: File, Line, Column, the
+	// end, and Source, the text of that line. doc is the rendered object the finding is about (nil
+	// for a problem of the text itself, such as a parse error).
+	Place func(doc *manifest.Document, f *Finding)
 }
 
 // Result is the outcome of a run.
@@ -82,9 +113,24 @@ type ObjectRef struct {
 // Run lints the files and folders in paths. It returns an error only when podlint could not do its
 // job (a path that does not exist, a failing check); everything wrong with the files is a finding.
 func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
-	files, err := manifest.Expand(paths, opts.Skip)
+	found, err := manifest.Discover(paths, opts.Skip)
 	if err != nil {
 		return nil, err
+	}
+	rendering := &Rendering{}
+	if opts.Render != nil && (len(found.Charts) > 0 || len(found.Kustomizations) > 0) {
+		if rendering, err = opts.Render(ctx, found); err != nil {
+			return nil, err
+		}
+	}
+	files := found.Files[:0:0]
+	for _, f := range found.Files {
+		if f == manifest.Stdin && opts.StdinName != "" && opts.Skip != nil && opts.Skip(opts.StdinName) {
+			continue // named input that the configuration excludes, as a named file would be
+		}
+		if !rendering.Used[f] {
+			files = append(files, f)
+		}
 	}
 	var stdin []byte
 	for _, f := range files {
@@ -101,14 +147,15 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	if workers > len(files) {
-		workers = len(files)
+	units := len(files) + len(rendering.Units)
+	if workers > units {
+		workers = units
 	}
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	results := make([]fileResult, len(files))
+	results := make([]fileResult, units)
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -116,7 +163,11 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = checkFile(ctx, files[i], stdin, &opts)
+				if i < len(files) {
+					results[i] = checkFile(ctx, files[i], stdin, &opts)
+				} else {
+					results[i] = checkUnit(ctx, &rendering.Units[i-len(files)], &opts)
+				}
 				if results[i].err != nil {
 					cancel()
 				}
@@ -124,7 +175,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 		}()
 	}
 feed:
-	for i := range files {
+	for i := range units {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -135,6 +186,8 @@ feed:
 	wg.Wait()
 
 	res := &Result{}
+	res.Summary.Charts, res.Summary.Kustomizations = rendering.Charts, rendering.Kustomizations
+	placed := configure(rendering.Findings, opts.Rule)
 	for _, r := range results {
 		if r.err != nil {
 			return nil, r.err
@@ -147,28 +200,45 @@ feed:
 		res.Summary.Files++
 		res.Summary.Objects += r.objects
 		res.Summary.Skipped += r.skipped
+		if r.notManifest {
+			res.Summary.NotManifests++
+		}
 		res.Summary.Suppressed.Comment += r.suppressed.Comment
 		res.Summary.Suppressed.Annotation += r.suppressed.Annotation
 		for _, f := range r.findings {
 			res.Summary.Count(f)
 		}
 		res.Findings = append(res.Findings, r.findings...)
+		placed = append(placed, r.placed...)
 		for _, o := range r.checked {
 			res.Objects = append(res.Objects, ObjectRef{File: r.name, Object: o})
 		}
+	}
+	if len(placed) > 0 {
+		kept, suppressed := suppressPlaced(placed, &opts)
+		res.Summary.Suppressed.Comment += suppressed
+		for _, f := range kept {
+			res.Summary.Count(f)
+		}
+		res.Findings = append(res.Findings, kept...)
 	}
 	Sort(res.Findings)
 	return res, nil
 }
 
 type fileResult struct {
-	findings   []Finding
-	objects    int
-	skipped    int
-	suppressed Suppressed
-	err        error
-	name       string
-	checked    []manifest.Object
+	findings []Finding
+	objects  int
+	skipped  int
+	// notManifest: YAML that is not Kubernetes (values, CI configuration), counted and left alone
+	notManifest bool
+	suppressed  Suppressed
+	err         error
+	name        string
+	checked     []manifest.Object
+	// placed are a rendered unit's findings, moved to the files the user edits but not yet matched
+	// against their suppression comments.
+	placed []Finding
 }
 
 // checkFile loads one file and checks each of its objects. The file's documents are dropped when it
@@ -178,6 +248,9 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 	var err error
 	if name == manifest.Stdin {
 		data = stdin
+		if opts.StdinName != "" {
+			name = opts.StdinName
+		}
 	} else {
 		data, err = manifest.ReadFile(name)
 	}
@@ -186,10 +259,49 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
 	}
 	f := manifest.Load(name, data)
+	if f.NotManifest {
+		return fileResult{name: name, notManifest: true}
+	}
+	r, findings := checkDocuments(ctx, f, opts, nil)
+	if r.err != nil {
+		return r
+	}
+	// Configuration first: a rule that is off produces nothing, so directives naming it are not
+	// reported as unused.
+	kept, directives, removed := suppress(f, configure(findings, opts.Rule), f.Spans, opts.KnownRule, activeRule(opts), opts.NoSuppress)
+	r.suppressed.Comment += removed
+	// findings about directives are subject to configuration too
+	r.findings = append(kept, configure(directives, opts.Rule)...)
+	return r
+}
+
+// checkUnit checks rendered text and places its findings in the files the user edits; they are
+// matched against those files' suppression comments once every unit is done (suppressPlaced).
+func checkUnit(ctx context.Context, u *Unit, opts *Options) fileResult {
+	f := manifest.Load(u.Name, u.Text)
+	if f.NotManifest {
+		return fileResult{name: u.Name}
+	}
+	r, findings := checkDocuments(ctx, f, opts, u.Place)
+	if r.err != nil {
+		return r
+	}
+	r.placed = configure(findings, opts.Rule)
+	return r
+}
+
+// checkDocuments runs every checker on each document of a loaded file, applying annotation
+// suppressions. place, when set, moves each finding to the file the user edits.
+func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place func(*manifest.Document, *Finding)) (fileResult, []Finding) {
+	name := f.Name
 	r := fileResult{name: name}
 	var findings []Finding
 	for _, p := range f.Problems {
-		findings = append(findings, problemFinding(f, p))
+		fd := problemFinding(f, p)
+		if place != nil {
+			place(nil, &fd)
+		}
+		findings = append(findings, fd)
 	}
 	for _, doc := range f.Documents {
 		if opts.Select != nil && !opts.Select(doc) {
@@ -200,7 +312,12 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 			r.checked = append(r.checked, doc.Object)
 		}
 		for _, p := range doc.Problems {
-			findings = append(findings, problemFinding(f, p))
+			fd := problemFinding(f, p)
+			fd.Template = doc.Template
+			if place != nil {
+				place(doc, &fd)
+			}
+			findings = append(findings, fd)
 		}
 		var ignored map[string]bool
 		if !opts.NoSuppress {
@@ -214,34 +331,72 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 				continue
 			}
 			if err != nil {
-				return fileResult{err: fmt.Errorf("%s: %s: %w", name, doc.Object, err)}
+				return fileResult{err: fmt.Errorf("%s: %s: %w", name, doc.Object, err)}, nil
 			}
 			for _, is := range issues {
 				if ignored[is.Rule] {
 					r.suppressed.Annotation++
 					continue
 				}
-				findings = append(findings, issueFinding(f, doc, is))
+				fd := issueFinding(f, doc, is)
+				if place != nil {
+					place(doc, &fd)
+				}
+				findings = append(findings, fd)
 			}
 		}
 		if skipped {
 			r.skipped++
 		}
 	}
-	// Configuration first: a rule that is off produces nothing, so directives naming it are not
-	// reported as unused.
-	active := func(id string) bool {
+	return r, findings
+}
+
+// activeRule says whether a rule is on, for reporting unused suppression directives.
+func activeRule(opts *Options) func(id string) bool {
+	return func(id string) bool {
 		if opts.Rule == nil {
 			return true
 		}
 		_, on := opts.Rule(id, Warning)
 		return on
 	}
-	kept, directives, removed := suppress(f, configure(findings, opts.Rule), f.Spans, opts.KnownRule, active, opts.NoSuppress)
-	r.suppressed.Comment += removed
-	// findings about directives are subject to configuration too
-	r.findings = append(kept, configure(directives, opts.Rule)...)
-	return r
+}
+
+// suppressPlaced matches the findings of rendered text against the suppression comments of the
+// files they were placed in (templates, kustomize resources and patches). The same finding reached
+// through several renders (a base used by two overlays) is reported once.
+func suppressPlaced(placed []Finding, opts *Options) (kept []Finding, removed int) {
+	Sort(placed)
+	byFile := map[string][]Finding{}
+	var order []string
+	for i, fd := range placed {
+		if i > 0 && sameFinding(placed[i-1], fd) {
+			continue
+		}
+		if _, ok := byFile[fd.File]; !ok {
+			order = append(order, fd.File)
+		}
+		byFile[fd.File] = append(byFile[fd.File], fd)
+	}
+	for _, name := range order {
+		findings := byFile[name]
+		data, err := manifest.ReadFile(name)
+		if err != nil {
+			kept = append(kept, findings...) // a file in an archive: nothing to match against
+			continue
+		}
+		f := manifest.Load(name, data)
+		k, directives, n := suppress(f, findings, f.Spans, opts.KnownRule, activeRule(opts), opts.NoSuppress)
+		removed += n
+		kept = append(kept, k...)
+		kept = append(kept, configure(directives, opts.Rule)...)
+	}
+	return kept, removed
+}
+
+func sameFinding(a, b Finding) bool {
+	return a.File == b.File && a.Line == b.Line && a.Column == b.Column && a.Rule == b.Rule && a.Message == b.Message
 }
 
 // configure applies the configuration to findings: drops those of rules that are off and sets the
@@ -279,7 +434,7 @@ func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
 	}
 	return Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
 		Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn,
-		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line)}
+		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template}
 }
 
 func sourceLine(f *manifest.File, line int) string {

@@ -80,6 +80,9 @@ type Document struct {
 	Pods []Pod
 	// Problems are defects of this object's text that still let it decode (duplicate keys).
 	Problems []Problem
+	// Template names the Helm template the object was rendered from, when the stream says so with
+	// the "# Source: chart/templates/x.yaml" comment that helm template writes above each document.
+	Template string
 
 	// Lines is the range of lines of the YAML document the object came from (for a List item, the
 	// whole List's document).
@@ -108,6 +111,13 @@ type File struct {
 	// Spans are the line ranges of the stream's documents, in order, including those that did not
 	// parse: a file-wide suppression comment covers the document it sits in.
 	Spans []LineRange
+	// NotManifest is true for YAML that is not Kubernetes at all (Helm values, CI configuration,
+	// docker-compose files, settings): no document is meant as an object. Such a file has no
+	// documents and no problems; the run counts it and moves on.
+	NotManifest bool
+
+	meant    bool   // some document is meant as a Kubernetes object
+	template string // the "# Source:" comment of the chunk being loaded
 }
 
 // Load reads one source. It never fails: whatever is wrong with the input is a Problem of the file.
@@ -139,7 +149,55 @@ func Load(name string, data []byte) *File {
 	for _, c := range splitDocuments(f.Lines, strings.HasSuffix(text, "\n")) {
 		f.loadChunk(c)
 	}
+	if !f.meant {
+		f.NotManifest = true
+		f.Problems = nil
+	}
 	return f
+}
+
+// meantAsObject reports whether a decoded document is clearly meant as a Kubernetes object: it has
+// apiVersion or kind, or metadata together with spec. A list counts when one of its items does (a
+// stream of objects written as one YAML list).
+func meantAsObject(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		_, api := v["apiVersion"]
+		_, kind := v["kind"]
+		_, md := v["metadata"]
+		_, spec := v["spec"]
+		return api || kind || (md && spec)
+	case []any:
+		for _, it := range v {
+			if m, ok := it.(map[string]any); ok && meantAsObject(m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// textMeantAsObject is meantAsObject for a document that does not parse: a top-level apiVersion or
+// kind key (YAML at the start of a line, or quoted as in JSON), so a broken manifest still reports
+// its parse error while a broken settings file stays silent.
+func textMeantAsObject(text string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		t := strings.TrimLeft(l, " \t-{,")
+		for _, k := range []string{"apiVersion", "kind", `"apiVersion"`, `"kind"`} {
+			rest, ok := strings.CutPrefix(t, k)
+			if !ok {
+				continue
+			}
+			rest = strings.TrimLeft(rest, " \t")
+			if !strings.HasPrefix(rest, ":") {
+				continue
+			}
+			if k[0] == '"' || len(l)-len(strings.TrimLeft(l, " \t")) == 0 || strings.HasPrefix(strings.TrimLeft(l, " \t"), "- ") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func offsetPosition(data []byte, off int) (line, col int) {
@@ -204,6 +262,7 @@ func (f *File) loadChunk(c chunk) {
 		return
 	}
 	f.Spans = append(f.Spans, LineRange{c.firstLine, c.lastLine})
+	f.template = sourceComment(c.text)
 	dec := yaml.NewDecoder(strings.NewReader(c.text))
 	for {
 		var root yaml.Node
@@ -213,6 +272,9 @@ func (f *File) loadChunk(c chunk) {
 				return
 			}
 			f.Problems = append(f.Problems, parseProblem(err, c, f.Lines))
+			if !f.meant && textMeantAsObject(c.text) {
+				f.meant = true
+			}
 			return
 		}
 		if root.Kind == 0 {
@@ -235,6 +297,11 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
 	f.YAMLDocuments++
 	d := &decoder{src: src}
 	value, ok := d.decode(node)
+	if ok && meantAsObject(value) {
+		f.meant = true
+	} else if !ok && !f.meant {
+		f.meant = textMeantAsObject(strings.Join(src.lines[lines.First-1:lines.Last], "\n"))
+	}
 	if !ok {
 		f.Problems = append(f.Problems, d.problems...)
 		return
@@ -245,7 +312,7 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
 			Message: fmt.Sprintf("document is a %s, not a Kubernetes object", describe(value))})
 		return
 	}
-	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), src: src}
+	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), src: src, Template: f.template}
 	if !f.checkKind(doc) {
 		f.Problems = append(f.Problems, d.problems...)
 		return
@@ -261,6 +328,26 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
 	doc.Problems = d.problems
 	doc.Pods = findPods(doc.Object.Kind)
 	f.Documents = append(f.Documents, doc)
+}
+
+// sourceComment returns the template named by a "# Source: path" comment among the comment lines
+// that open a document, as helm template writes them.
+func sourceComment(text string) string {
+	for len(text) > 0 {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if !strings.HasPrefix(t, "#") {
+			return ""
+		}
+		if name, ok := strings.CutPrefix(t, "# Source: "); ok {
+			return strings.TrimSpace(name)
+		}
+	}
+	return ""
 }
 
 // checkKind fills in the object's identity and reports a document that lacks apiVersion or kind.
@@ -326,7 +413,7 @@ func (f *File) expandList(list *Document) {
 				Object: list.Object, Message: fmt.Sprintf("item %d of the %s is a %s, not a Kubernetes object", i, list.Object.Kind, describe(it))})
 			continue
 		}
-		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, src: list.src}
+		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, src: list.src, Template: list.Template}
 		if !f.checkKind(doc) {
 			continue
 		}

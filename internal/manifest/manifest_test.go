@@ -74,7 +74,8 @@ func TestLoadForms(t *testing.T) {
 			[]string{"Pod/b 1:1"}, []string{"5:3 duplicate-key"}},
 		{"missing kind", "apiVersion: v1\nmetadata: {name: a}\n", nil, []string{"1:1 missing-kind"}},
 		{"missing apiVersion", "kind: Pod\n", nil, []string{"1:1 missing-kind"}},
-		{"scalar document", "just text\n", nil, []string{"1:1 missing-kind"}},
+		{"scalar document beside an object", "apiVersion: v1\nkind: Pod\n---\njust text\n", []string{"Pod 1:1"}, []string{"4:1 missing-kind"}},
+		{"metadata and spec are meant as an object", "metadata: {name: a}\nspec: {}\n", nil, []string{"1:1 missing-kind"}},
 		{"not utf-8", "apiVersion: v1\nkind: P\xffd\n", nil, []string{"2:8 unreadable-file"}},
 		{"binary", "apiVersion: v1\x00\n", nil, []string{"1:15 unreadable-file"}},
 		{"infinity refused", "apiVersion: v1\nkind: Pod\nmetadata: {name: .inf}\n", nil, []string{"3:18 parse-error"}},
@@ -247,5 +248,46 @@ func TestBlockScalarAtDocumentEnd(t *testing.T) {
 				t.Errorf("%s: conf = %q, want %q", d.Object, got, tt.want)
 			}
 		}
+	}
+}
+
+// YAML that is not Kubernetes is no finding: a file none of whose documents is meant as an object is
+// set aside whole, while a file with one object-like document keeps every problem.
+func TestNotManifest(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		not  bool
+	}{
+		{"helm values", "replicaCount: 1\nimage:\n  repository: nginx\n  tag: \"\"\n", true},
+		{"Chart.yaml has apiVersion", "apiVersion: v2\nname: web\nversion: 0.1.0\n", false},
+		{"docker-compose", "services:\n  web:\n    image: nginx\n    ports: [\"80:80\"]\n", true},
+		{"CI workflow", "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n", true},
+		{"nested kind key is not an object", "rules:\n  - kind: Deployment\n    apiVersion: apps/v1\n", true},
+		{"scalar", "just text\n", true},
+		{"empty", "", true},
+		{"comments only", "# nothing here\n", true},
+		{"package.json", `{"name": "x", "version": "1.0.0"}`, true},
+		{"JSON object", `{"apiVersion": "v1", "kind": "Pod"}`, false},
+		{"list of objects", "- apiVersion: v1\n  kind: Pod\n", false},
+		{"settings that do not parse", "a: b\n  c: d\n", true},
+		{"manifest that does not parse", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: y\n", false},
+		{"second document is an object", "a: 1\n---\nkind: Pod\n", false},
+		{"metadata with spec", "metadata: {name: a}\nspec: {}\n", false},
+		{"metadata alone", "metadata: {name: a}\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := Load("x.yaml", []byte(tt.src))
+			if f.NotManifest != tt.not {
+				t.Fatalf("NotManifest = %v, want %v (problems %v)", f.NotManifest, tt.not, f.Problems)
+			}
+			if tt.not && (len(f.Problems) > 0 || len(f.Documents) > 0) {
+				t.Errorf("a file that is not a manifest keeps problems %v or documents %d", f.Problems, len(f.Documents))
+			}
+			if !tt.not && len(f.Documents) == 0 && len(f.Problems) == 0 {
+				t.Errorf("a manifest lost its documents and problems")
+			}
+		})
 	}
 }

@@ -57,6 +57,9 @@ func Text(w io.Writer, r *lint.Result, opts Options) error {
 			f.Message,
 			p.dim.Sprintf("[%s]", f.Rule))
 		writeFrame(bw, p, f)
+		if f.Template != "" {
+			fmt.Fprintf(bw, "      %s\n", p.dim.Sprintf("rendered from %s", f.Template))
+		}
 	}
 	fmt.Fprintln(bw, summaryLine(r.Summary))
 	return bw.Flush()
@@ -99,6 +102,23 @@ func summaryLine(s lint.Summary) string {
 	objects := plural(s.Objects, "object")
 	if s.Skipped > 0 {
 		objects += fmt.Sprintf(", %d skipped", s.Skipped)
+	}
+	var rendered []string
+	if s.Charts > 0 {
+		rendered = append(rendered, plural(s.Charts, "chart"))
+	}
+	if s.Kustomizations > 0 {
+		rendered = append(rendered, plural(s.Kustomizations, "kustomization"))
+	}
+	if len(rendered) > 0 {
+		objects += "; from " + strings.Join(rendered, " and ")
+	}
+	if s.NotManifests > 0 {
+		if s.NotManifests == 1 {
+			objects += "; 1 file is not a Kubernetes manifest"
+		} else {
+			objects += fmt.Sprintf("; %d files are not Kubernetes manifests", s.NotManifests)
+		}
 	}
 	return fmt.Sprintf("%s in %s (%s)", strings.Join(parts, ", "), plural(s.Files, "file"), objects)
 }
