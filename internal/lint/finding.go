@@ -79,6 +79,9 @@ type Finding struct {
 	// Source is the text of the finding's line, for code frames; documents are dropped once checked,
 	// so the line travels with the finding.
 	Source string `json:"-"`
+	// AtKey says the finding is about a key rather than its value (an unknown field), for placing
+	// findings of rendered text in the files they came from.
+	AtKey bool `json:"-"`
 }
 
 // Summary counts what a run looked at and found.

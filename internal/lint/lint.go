@@ -434,7 +434,7 @@ func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
 	}
 	return Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
 		Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn,
-		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template}
+		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template, AtKey: is.AtKey}
 }
 
 func sourceLine(f *manifest.File, line int) string {
