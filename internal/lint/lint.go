@@ -62,6 +62,9 @@ type Options struct {
 	// ListObjects fills Result.Objects. Only reports that list clean objects (JUnit) need it; without
 	// it a run's memory does not grow with the number of objects.
 	ListObjects bool
+	// PodKinds says where each kind of object keeps its pod; nil is the built-in table. Checkers
+	// that look for pods must use the same table.
+	PodKinds *manifest.PodKinds
 }
 
 // Result is the outcome of a run.
@@ -185,7 +188,7 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 		return fileResult{findings: []Finding{{Rule: manifest.RuleUnreadableFile, Severity: Error, File: name,
 			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
 	}
-	f := manifest.Load(name, data)
+	f := opts.PodKinds.Load(name, data)
 	r := fileResult{name: name}
 	var findings []Finding
 	for _, p := range f.Problems {
