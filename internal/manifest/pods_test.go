@@ -182,3 +182,19 @@ func TestREADMEListsCustomKinds(t *testing.T) {
 		}
 	}
 }
+
+func TestIsKubernetesGroup(t *testing.T) {
+	for group, want := range map[string]bool{
+		"": true, "apps": true, "batch": true, "extensions": true, "networking.k8s.io": true,
+		"apps.kruise.io": false, "argoproj.io": false, "keda.sh": false, "cluster.x-k8s.io": false,
+	} {
+		if got := IsKubernetesGroup(group); got != want {
+			t.Errorf("IsKubernetesGroup(%q) = %v, want %v", group, got, want)
+		}
+	}
+	for apiVersion, want := range map[string]string{"v1": "", "apps/v1": "apps", "keda.sh/v1alpha1": "keda.sh", "": ""} {
+		if got := APIGroup(apiVersion); got != want {
+			t.Errorf("APIGroup(%q) = %q, want %q", apiVersion, got, want)
+		}
+	}
+}
