@@ -64,7 +64,7 @@ type jsonReport struct {
 		Column   int    `json:"column"`
 	} `json:"findings"`
 	Summary struct {
-		Files, Objects, Errors, Warnings, Infos int
+		Files, Objects, Errors, Warnings, Infos, Skipped int
 	} `json:"summary"`
 }
 
@@ -120,6 +120,56 @@ func TestInputFixtures(t *testing.T) {
 	sort.Strings(want)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestCRDFixtures runs the binary over fixtures/crds, custom resources that carry pods, with the
+// configuration beside them (which adds a kind of its own): every finding must land on the line its
+// fixture marks, pass-* files must give none, and no object is validated against Kubernetes'
+// schema. Without the configuration, the kind it adds is not linted.
+func TestCRDFixtures(t *testing.T) {
+	const dir = "fixtures/crds"
+	files, _ := filepath.Glob(filepath.Join("..", "..", dir, "[pf]*.yaml")) // pass-*, fail-*; not .podlint.yaml
+	if len(files) < 10 {
+		t.Fatalf("%d fixtures in %s", len(files), dir)
+	}
+	var want, wantUnconfigured []string
+	for _, f := range files {
+		rel, _ := filepath.Rel(filepath.Join("..", ".."), f)
+		w := wants(t, rel)
+		if strings.HasPrefix(filepath.Base(f), "pass-") && len(w) > 0 {
+			t.Errorf("%s: a pass fixture expects no findings", rel)
+		}
+		want = append(want, w...)
+		if !strings.Contains(filepath.Base(f), "configured-kind") {
+			wantUnconfigured = append(wantUnconfigured, w...)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--config", dir + "/.podlint.yaml"}, want},
+		{nil, wantUnconfigured},
+	} {
+		r := podlint(t, "", append(append([]string{"--format", "json"}, tt.args...), dir)...)
+		if r.code != 1 {
+			t.Fatalf("%v: exit code %d, want 1; stderr: %s", tt.args, r.code, r.stderr)
+		}
+		rep := decode(t, r.stdout)
+		var got []string
+		for _, f := range rep.Findings {
+			got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Rule))
+		}
+		sort.Strings(got)
+		sort.Strings(tt.want)
+		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			t.Errorf("%v: findings:\n%s\nwant:\n%s", tt.args, strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+		}
+		if rep.Summary.Objects != len(files) || rep.Summary.Skipped != len(files) {
+			t.Errorf("%v: %d objects, %d skipped; want all %d skipped (custom resources have no schema)", tt.args,
+				rep.Summary.Objects, rep.Summary.Skipped, len(files))
+		}
 	}
 }
 

@@ -101,6 +101,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		KnownRule:  policies.known,
 		NoSuppress: fl.noSuppress,
 		Checkers:   []lint.Checker{newSchemaChecker(), policies},
+		PodKinds:   cfg.PodKindTable(),
 	}
 	for _, t := range targets {
 		opts.ListObjects = opts.ListObjects || t.format == "junit"

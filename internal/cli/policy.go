@@ -19,11 +19,11 @@ import (
 )
 
 // policyChecker loads the built-in rules and the configured policy folders (the file's and
-// --policy's) with the configured rule parameters. A policy that does not load is podlint's own
-// failure (exit 2), reported with file and line.
+// --policy's) with the configured rule parameters and pod-bearing kinds. A policy that does not
+// load is podlint's own failure (exit 2), reported with file and line.
 func policyChecker(ctx context.Context, cfg *config.Config) (*policy.Engine, error) {
 	e, err := policy.New(ctx, policy.Options{Dirs: cfg.PolicyDirs(), Params: cfg.Params(),
-		Off: func(id string) bool { return cfg.Severity(id) == "off" }})
+		Off: func(id string) bool { return cfg.Severity(id) == "off" }, PodKinds: cfg.PodKindTable()})
 	if err != nil {
 		return nil, policyError(err)
 	}

@@ -1,5 +1,6 @@
 // Package config reads .podlint.yaml: which rules run, at which severity, with which parameters,
-// which paths are excluded, which policy folders are added, and the default fail level.
+// which paths are excluded, which policy folders are added, the default fail level, and which
+// custom resources carry pods.
 package config
 
 import (
@@ -9,11 +10,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 	yaml "go.yaml.in/yaml/v4"
+
+	"github.com/podlint/podlint/internal/manifest"
 )
 
 // FileName is the configuration file podlint looks for.
@@ -39,11 +43,28 @@ type Config struct {
 	FailIfNoObjects bool `yaml:"failIfNoObjects,omitempty" json:"failIfNoObjects,omitempty"`
 	// Helm configures how charts are rendered.
 	Helm *Helm `yaml:"helm,omitempty" json:"helm,omitempty"`
+	// PodKinds are custom resources that carry a pod, added to the built-in table.
+	PodKinds []PodKind `yaml:"podKinds,omitempty" json:"podKinds,omitempty"`
 
 	// ruleLines remembers where each rule id was written, for errors found after loading.
 	ruleLines map[string][2]int
 	// filePolicies counts the entries of Policies that came from the file (resolved against its folder).
 	filePolicies int
+	// kinds is the table of pod-bearing kinds with PodKinds added, made once the file is read.
+	kinds *manifest.PodKinds
+}
+
+// PodKind is a custom resource that carries a pod: where its pod template is, and whether its pods
+// run to completion.
+type PodKind struct {
+	// Group is the API group, the apiVersion without its version ("" for the core group).
+	Group string `yaml:"group" json:"group"`
+	Kind  string `yaml:"kind" json:"kind"`
+	// Template is the dotted path of the pod template, the mapping that holds the pod's metadata
+	// and spec ("spec.template"); "." for an object that is itself the pod.
+	Template string `yaml:"template" json:"template"`
+	// Completes is true when the pods run to completion, like a Job's.
+	Completes bool `yaml:"completes,omitempty" json:"completes,omitempty"`
 }
 
 // Rule configures one rule.
@@ -159,13 +180,24 @@ func Parse(path string, data []byte) (*Config, error) {
 			h, err := p.helm(val, "helm", true)
 			c.Helm = h
 			return err
+		case "podKinds":
+			kinds, err := p.podKinds(val)
+			c.PodKinds = kinds
+			return err
 		}
-		return p.errorf(key, "unknown key %q (want failLevel, exclude, policies, rules, failIfNoObjects or helm)", key.Value)
+		return p.errorf(key, "unknown key %q (want failLevel, exclude, policies, rules, podKinds, failIfNoObjects or helm)", key.Value)
 	}); err != nil {
 		return nil, err
 	}
 	if dec.Decode(&yaml.Node{}) == nil {
 		return nil, &Error{Path: path, Msg: "holds more than one YAML document; write one"}
+	}
+	if len(c.PodKinds) > 0 {
+		kinds, err := manifest.NewPodKinds(podKindsOf(c.PodKinds))
+		if err != nil { // podKinds checks each entry with its line first
+			return nil, &Error{Path: path, Msg: "podKinds: " + err.Error()}
+		}
+		c.kinds = kinds
 	}
 	return c, nil
 }
@@ -292,6 +324,145 @@ var paramCheckers = map[string]func(p *parser, params *yaml.Node) error{
 			})
 		})
 	},
+}
+
+var (
+	groupPattern   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	versionPattern = regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]+)?$`)
+	kindPattern    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
+	fieldPattern   = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+)
+
+// podKinds reads the list of custom resources that carry a pod. Each entry names group, kind and
+// template, and may set completes.
+func (p *parser) podKinds(n *yaml.Node) ([]PodKind, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, p.errorf(n, "podKinds must be a list of mappings (group, kind, template, completes), got %s", kind(n))
+	}
+	var out []PodKind
+	first := map[string]int{} // Kind.group -> line of its first entry
+	for i, e := range n.Content {
+		what := fmt.Sprintf("podKinds[%d]", i)
+		var k PodKind
+		var kindNode *yaml.Node
+		set := map[string]bool{}
+		err := p.mapping(e, what, func(key, v *yaml.Node) error {
+			set[key.Value] = true
+			switch key.Value {
+			case "group":
+				if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+					return p.errorf(v, "%s.group is empty; write \"\" for the core group (apiVersion v1)", what)
+				}
+				g, err := p.scalar(v, what+".group")
+				if err != nil {
+					return err
+				}
+				switch {
+				case strings.Contains(g, "/"):
+					return p.errorf(v, "%s.group: %q is an apiVersion; the group is the part before the slash (%s)", what, g, manifest.APIGroup(g))
+				case versionPattern.MatchString(g):
+					return p.errorf(v, "%s.group: %q is a version; write the group without it (\"\" for the core group of apiVersion v1)", what, g)
+				case g != "" && !groupPattern.MatchString(g):
+					return p.errorf(v, "%s.group: %q is not an API group (a lowercase DNS name such as argoproj.io)", what, g)
+				}
+				k.Group = g
+			case "kind":
+				s, err := p.scalar(v, what+".kind")
+				if err != nil {
+					return err
+				}
+				if !kindPattern.MatchString(s) {
+					return p.errorf(v, "%s.kind: %q is not a kind (a name such as Rollout, as the manifests write it)", what, s)
+				}
+				k.Kind, kindNode = s, v
+			case "template":
+				s, err := p.scalar(v, what+".template")
+				if err != nil {
+					return err
+				}
+				if _, err := templatePath(s); err != nil {
+					return p.errorf(v, "%s.template: %v", what, err)
+				}
+				k.Template = s
+			case "completes":
+				if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+					return p.errorf(v, "%s.completes must be true or false, got %s", what, kind(v))
+				}
+				k.Completes = v.Value == "true" || v.Value == "True" || v.Value == "TRUE"
+			default:
+				return p.errorf(key, "unknown key %q in %s (want group, kind, template or completes)", key.Value, what)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, req := range []string{"group", "kind", "template"} {
+			if !set[req] {
+				return nil, p.errorf(e, "%s has no %s (each entry needs group, kind and template)", what, req)
+			}
+		}
+		if manifest.IsKubernetesPodKind(k.Group, k.Kind) {
+			return nil, p.errorf(kindNode, "%s: %s in group %q is Kubernetes' own kind, whose pod podlint knows", what, k.Kind, k.Group)
+		}
+		name := manifest.PodKind{Group: k.Group, Kind: k.Kind}.Name()
+		if line, dup := first[name]; dup {
+			return nil, p.errorf(e, "%s: %s is listed twice (first at line %d)", what, name, line)
+		}
+		first[name] = e.Line
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// scalar reads a string value; an empty string is a value, null is not.
+func (p *parser) scalar(n *yaml.Node, what string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", p.errorf(n, "%s must be a string, got %s", what, kind(n))
+	}
+	return n.Value, nil
+}
+
+// templatePath reads a pod template's path: field names joined by dots, with an optional leading
+// dot (.spec.template, as kubectl's JSONPath writes it); "." or "" for the object itself.
+func templatePath(s string) (manifest.Path, error) {
+	t := strings.TrimPrefix(s, ".")
+	if t == "" {
+		return nil, nil
+	}
+	segs := strings.Split(t, ".")
+	for _, seg := range segs {
+		if !fieldPattern.MatchString(seg) {
+			if strings.ContainsAny(seg, "[]*") {
+				return nil, fmt.Errorf("%q goes through a list; podlint takes one pod template per object, at a path of field names", s)
+			}
+			return nil, fmt.Errorf("%q is not a path of field names joined by dots (spec.template)", s)
+		}
+	}
+	if len(segs) > 1 && segs[len(segs)-1] == "spec" {
+		return nil, fmt.Errorf("%q is the pod spec; name the template that holds the pod's metadata and spec (%s)", s, strings.Join(segs[:len(segs)-1], "."))
+	}
+	return manifest.Path(segs), nil
+}
+
+// podKindsOf turns the configuration's entries into the table's.
+func podKindsOf(kinds []PodKind) []manifest.PodKind {
+	out := make([]manifest.PodKind, 0, len(kinds))
+	for _, k := range kinds {
+		path, _ := templatePath(k.Template) // checked when read
+		out = append(out, manifest.PodKind{Group: k.Group, Kind: k.Kind, Template: path, Completes: k.Completes})
+	}
+	return out
+}
+
+// PodKindTable returns the table of pod-bearing kinds: the built-in one with the file's podKinds
+// added. It is made once, when the file is read, so every part of a run shares one table; nil
+// stands for the built-in table.
+func (c *Config) PodKindTable() *manifest.PodKinds {
+	if c == nil {
+		return nil
+	}
+	return c.kinds
 }
 
 // CheckRules rejects rule ids that do not exist, pointing at the line that names them.

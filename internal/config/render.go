@@ -68,13 +68,6 @@ func (p *parser) helm(n *yaml.Node, what string, top bool) (*Helm, error) {
 	return h, err
 }
 
-func (p *parser) scalar(n *yaml.Node, what string) (string, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return "", p.errorf(n, "%s must be a string, got %s", what, kind(n))
-	}
-	return n.Value, nil
-}
-
 func (p *parser) boolean(n *yaml.Node, what string) (bool, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 		return false, p.errorf(n, "%s must be true or false, got %s", what, kind(n))

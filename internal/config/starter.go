@@ -26,4 +26,14 @@ rules:
       labels:
         app: []                      # required, any value
         rel: [stable, beta, canary]  # required, one of these
+
+# Custom resources that carry a pod, beside those podlint knows (Argo Rollouts, Knative, KEDA,
+# OpenKruise, ...: see the README): the API group (apiVersion without its version), the kind, the
+# path of the pod template (the mapping that holds the pod's metadata and spec), and whether its
+# pods run to completion, like a Job's.
+podKinds: []
+  # - group: example.com
+  #   kind: Worker
+  #   template: spec.template
+  #   completes: false
 `

@@ -67,6 +67,9 @@ type Options struct {
 	// Render turns the Helm charts and kustomizations the paths hold into text to lint. nil leaves
 	// them out (their plain files are still linted).
 	Render func(ctx context.Context, found *manifest.Found) (*Rendering, error)
+	// PodKinds says where each kind of object keeps its pod; nil is the built-in table. Checkers
+	// that look for pods must use the same table.
+	PodKinds *manifest.PodKinds
 }
 
 // Rendering is what rendering the charts and kustomizations of a run gave.
@@ -258,7 +261,7 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 		return fileResult{findings: []Finding{{Rule: manifest.RuleUnreadableFile, Severity: Error, File: name,
 			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
 	}
-	f := manifest.Load(name, data)
+	f := opts.PodKinds.Load(name, data)
 	if f.NotManifest {
 		return fileResult{name: name, notManifest: true}
 	}
@@ -278,7 +281,7 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 // checkUnit checks rendered text and places its findings in the files the user edits; they are
 // matched against those files' suppression comments once every unit is done (suppressPlaced).
 func checkUnit(ctx context.Context, u *Unit, opts *Options) fileResult {
-	f := manifest.Load(u.Name, u.Text)
+	f := opts.PodKinds.Load(u.Name, u.Text)
 	if f.NotManifest {
 		return fileResult{name: u.Name}
 	}

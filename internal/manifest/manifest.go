@@ -116,13 +116,17 @@ type File struct {
 	// documents and no problems; the run counts it and moves on.
 	NotManifest bool
 
-	meant    bool   // some document is meant as a Kubernetes object
-	template string // the "# Source:" comment of the chunk being loaded
+	meant    bool      // some document is meant as a Kubernetes object
+	template string    // the "# Source:" comment of the chunk being loaded
+	kinds    *PodKinds // where each kind of object keeps its pod
 }
 
 // Load reads one source. It never fails: whatever is wrong with the input is a Problem of the file.
-func Load(name string, data []byte) *File {
-	f := &File{Name: name}
+// Pods are found with the built-in table of pod-bearing kinds (PodKinds.Load takes another).
+func Load(name string, data []byte) *File { return loadFile(name, data, builtinPodKinds) }
+
+func loadFile(name string, data []byte, kinds *PodKinds) *File {
+	f := &File{Name: name, kinds: kinds}
 	if len(data) > MaxFileSize {
 		f.Problems = append(f.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: 1, Column: 1},
 			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a manifest", len(data), MaxFileSize)})
@@ -326,7 +330,7 @@ func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
 		return
 	}
 	doc.Problems = d.problems
-	doc.Pods = findPods(doc.Object.Kind)
+	doc.Pods = f.kinds.findPods(doc.Object)
 	f.Documents = append(f.Documents, doc)
 }
 
@@ -417,7 +421,7 @@ func (f *File) expandList(list *Document) {
 		if !f.checkKind(doc) {
 			continue
 		}
-		doc.Pods = findPods(doc.Object.Kind)
+		doc.Pods = f.kinds.findPods(doc.Object)
 		f.Documents = append(f.Documents, doc)
 	}
 }

@@ -89,7 +89,7 @@ func BenchmarkPods(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		podsOf(in.Value)
+		podsOf(nil, in.Value)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/open-policy-agent/opa/v1/types"
+
+	"github.com/podlint/podlint/internal/manifest"
 )
 
 // blockedBuiltins reach outside the process: the network, DNS, or the environment and configuration
@@ -52,8 +54,12 @@ var podsFunc = &rego.Function{
 	),
 }
 
-func podsImpl(_ rego.BuiltinContext, doc *ast.Term) (*ast.Term, error) {
-	return podsOf(doc.Value), nil
+// podsImpl is podlint.pods over a table of pod-bearing kinds (nil: the built-in one). Each engine
+// registers its own, so that the table a configuration makes is passed, not shared by the process.
+func podsImpl(kinds *manifest.PodKinds) rego.Builtin1 {
+	return func(_ rego.BuiltinContext, doc *ast.Term) (*ast.Term, error) {
+		return podsOf(kinds, doc.Value), nil
+	}
 }
 
 // labelErrorsFunc declares podlint.label_errors(labels).
@@ -116,23 +122,23 @@ func wordOf(v ast.Value) string {
 	return v.String()
 }
 
-// regoBuiltins are the implementations, for evaluation.
-func regoBuiltins() []func(*rego.Rego) {
+// regoBuiltins are the implementations, for evaluation, with podlint.pods finding pods with kinds.
+func regoBuiltins(kinds *manifest.PodKinds) []func(*rego.Rego) {
 	return []func(*rego.Rego){
 		rego.Function2(parseShellFunc, parseShellImpl),
 		rego.Function1(parseCommandFunc, parseCommandImpl),
-		rego.Function1(podsFunc, podsImpl),
+		rego.Function1(podsFunc, podsImpl(kinds)),
 		rego.Function1(labelErrorsFunc, labelErrorsImpl),
 		rego.Function2(imageMatchesFunc, imageMatchesImpl),
 	}
 }
 
 // testerBuiltins are the same builtins for OPA's test runner.
-func testerBuiltins() []*tester.Builtin {
+func testerBuiltins(kinds *manifest.PodKinds) []*tester.Builtin {
 	return []*tester.Builtin{
 		{Decl: builtinDecl(parseShellFunc), Func: rego.Function2(parseShellFunc, parseShellImpl)},
 		{Decl: builtinDecl(parseCommandFunc), Func: rego.Function1(parseCommandFunc, parseCommandImpl)},
-		{Decl: builtinDecl(podsFunc), Func: rego.Function1(podsFunc, podsImpl)},
+		{Decl: builtinDecl(podsFunc), Func: rego.Function1(podsFunc, podsImpl(kinds))},
 		{Decl: builtinDecl(labelErrorsFunc), Func: rego.Function1(labelErrorsFunc, labelErrorsImpl)},
 		{Decl: builtinDecl(imageMatchesFunc), Func: rego.Function2(imageMatchesFunc, imageMatchesImpl)},
 	}

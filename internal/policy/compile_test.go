@@ -100,7 +100,8 @@ func outputsText(outs []output) string {
 
 // TestHasPodMatchesPodsBuiltin checks that Check's test before evaluating (hasPod) agrees with
 // podlint.pods, which the built-in rules start from: on every fixture and on objects whose pod
-// spec is missing or not an object.
+// spec is missing or not an object, of Kubernetes' kinds and of custom resources, with the
+// built-in table of pod-bearing kinds and with one that a configuration extends.
 func TestHasPodMatchesPodsBuiltin(t *testing.T) {
 	edge := []string{
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: a, image: a}]}\n",
@@ -109,32 +110,48 @@ func TestHasPodMatchesPodsBuiltin(t *testing.T) {
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: [1]\n",
 		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec: {replicas: 1}\n",
 		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {}}}\n",
+		"apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {}}}\n",
+		"apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {}}}\n",
 		"apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: a}\nspec: {jobTemplate: {spec: {template: {spec: 3}}}}\n",
 		"apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n",
+		"apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: a}\nspec: {template: {spec: {containers: []}}}\n",
+		"apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: a}\nspec: {workloadRef: {kind: Deployment, name: a}}\n",
+		"apiVersion: apps.kruise.io/v1beta1\nkind: StatefulSet\nmetadata: {name: a}\nspec: {template: {spec: {}}}\n",
+		"apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: a}\nspec: {template: {spec: {containers: []}}}\n",
+		"apiVersion: serving.knative.dev/v1\nkind: Revision\nmetadata: {name: a}\nspec: {containers: []}\n",
+		"apiVersion: keda.sh/v1alpha1\nkind: ScaledJob\nmetadata: {name: a}\nspec: {jobTargetRef: {template: {spec: {}}}}\n",
+		"apiVersion: example.com/v1\nkind: Worker\nmetadata: {name: a}\nspec: {pod: {spec: {containers: []}}}\n",
+		"apiVersion: example.com/v1\nkind: Worker\nmetadata: {name: a}\nspec: {pod: []}\n",
 	}
-	var docs []*manifest.Document
-	for i, y := range edge {
-		docs = append(docs, manifest.Load(fmt.Sprintf("edge-%d.yaml", i), []byte(y)).Documents...)
+	configured, err := manifest.NewPodKinds([]manifest.PodKind{{Group: "example.com", Kind: "Worker", Template: manifest.Path{"spec", "pod"}}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	docs = append(docs, fixtureDocuments(t)...)
-	with, without := 0, 0
-	for _, doc := range docs {
-		in, err := toTerm(doc.Value)
-		if err != nil {
-			continue
+	for _, kinds := range []*manifest.PodKinds{nil, configured} {
+		var docs []*manifest.Document
+		for i, y := range edge {
+			docs = append(docs, kinds.Load(fmt.Sprintf("edge-%d.yaml", i), []byte(y)).Documents...)
 		}
-		pods := podsOf(in.Value).Value.(*ast.Array).Len() > 0
-		if hasPod(doc) != pods {
-			t.Errorf("%s: %s: hasPod %v, podlint.pods finds a pod: %v", doc.File, doc.Object, hasPod(doc), pods)
+		docs = append(docs, fixtureDocumentsWith(t, kinds)...)
+		with, without := 0, 0
+		for _, doc := range docs {
+			in, err := toTerm(doc.Value)
+			if err != nil {
+				continue
+			}
+			pods := podsOf(kinds, in.Value).Value.(*ast.Array).Len() > 0
+			if hasPod(doc) != pods {
+				t.Errorf("%s: %s: hasPod %v, podlint.pods finds a pod: %v", doc.File, doc.Object, hasPod(doc), pods)
+			}
+			if pods {
+				with++
+			} else {
+				without++
+			}
 		}
-		if pods {
-			with++
-		} else {
-			without++
+		if with == 0 || without < 5 {
+			t.Fatalf("%d documents with a pod, %d without: the comparison covered too little", with, without)
 		}
-	}
-	if with == 0 || without < 5 {
-		t.Fatalf("%d documents with a pod, %d without: the comparison covered too little", with, without)
 	}
 }
 
@@ -169,6 +186,12 @@ func TestBuiltinOutputsArePartialSets(t *testing.T) {
 // fixtureDocuments loads every document of every fixture manifest.
 func fixtureDocuments(t *testing.T) []*manifest.Document {
 	t.Helper()
+	return fixtureDocumentsWith(t, nil)
+}
+
+// fixtureDocumentsWith loads every document of every fixture manifest, finding pods with kinds.
+func fixtureDocumentsWith(t *testing.T, kinds *manifest.PodKinds) []*manifest.Document {
+	t.Helper()
 	files, err := filepath.Glob("../../fixtures/*/*")
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +205,7 @@ func fixtureDocuments(t *testing.T) []*manifest.Document {
 		if err != nil {
 			t.Fatal(err)
 		}
-		docs = append(docs, manifest.Load(path, data).Documents...)
+		docs = append(docs, kinds.Load(path, data).Documents...)
 	}
 	return docs
 }

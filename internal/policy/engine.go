@@ -33,6 +33,9 @@ type Options struct {
 	// Off says which rules are turned off: their findings would be dropped, so they are not
 	// evaluated at all. They stay in the catalog.
 	Off func(id string) bool
+	// PodKinds says where each kind keeps its pod, for podlint.pods; nil is the built-in table. It
+	// must be the table the documents were loaded with (their Pods), which Check relies on.
+	PodKinds *manifest.PodKinds
 }
 
 // Engine evaluates the rules. It is safe for use from several goroutines: the compiled policies
@@ -145,7 +148,7 @@ func newEngine(ctx context.Context, sets []compiledSet, cat []Rule, opts Options
 		if len(outs) == 0 && len(s.outputs) > 0 {
 			continue // every rule of the set is off
 		}
-		q, err := prepare(ctx, s.compiler, store, outs)
+		q, err := prepare(ctx, s.compiler, store, outs, opts.PodKinds)
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +229,7 @@ func builtinNames(srcs []source) map[string]bool {
 // query, for documents without one. When every rule is built in, Check makes that test in Go
 // before evaluating at all (hasPod), and the query has none; their partial sets then need no
 // comprehension either.
-func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output) (rego.PreparedEvalQuery, error) {
+func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output, kinds *manifest.PodKinds) (rego.PreparedEvalQuery, error) {
 	podsOnly := allBuiltinOutputs(outs)
 	var q strings.Builder
 	for i, o := range outs {
@@ -258,7 +261,7 @@ func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, o
 		rego.Store(store),
 		rego.Capabilities(capabilities()),
 	}
-	opts = append(opts, regoBuiltins()...)
+	opts = append(opts, regoBuiltins(kinds)...)
 	pq, err := rego.New(opts...).PrepareForEval(ctx)
 	if err != nil {
 		return pq, fmt.Errorf("prepare policy query: %w", err)

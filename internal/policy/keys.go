@@ -35,7 +35,7 @@ var knownKeys = []string{
 	"maxSurge", "maxUnavailable", "revisionHistoryLimit", "minReadySeconds", "serviceName",
 	"volumeClaimTemplates", "updateStrategy", "podManagementPolicy", "backoffLimit", "completions",
 	"parallelism", "activeDeadlineSeconds", "ttlSecondsAfterFinished", "successfulJobsHistoryLimit",
-	"failedJobsHistoryLimit", "suspend", "startingDeadlineSeconds",
+	"failedJobsHistoryLimit", "suspend", "startingDeadlineSeconds", "jobTargetRef",
 	// pod spec
 	"containers", "initContainers", "ephemeralContainers", "volumes", "restartPolicy",
 	"terminationGracePeriodSeconds", "dnsPolicy", "dnsConfig", "nodeSelector", "nodeName",
@@ -73,7 +73,7 @@ var knownKeys = []string{
 	"pod_path", "metadata_path", "field", "index", "order", "sidecar", "init", "concurrent", "role",
 	"label", "argv", "container", "init container", "ephemeral container", "labels_path", "handlers",
 	"where", "hook", "host_port", "host_ip", "port_numbers", "repeated_ports", "repeated_host_ports",
-	"port_names", "completes", "pod_completes",
+	"port_names", "completes", "pod_completes", "custom",
 	"program", "wrappers", "shell", "script", "script_index", "parsed", "dialect", "error",
 	"commands", "traps", "last", "background", "job", "pipeline", "nested", "top_level",
 	"redirects", "line", "column", "op", "fd", "target", "action", "signals",

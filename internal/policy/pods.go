@@ -16,8 +16,9 @@ import (
 // containerFields are the container lists of a pod spec, in the order the kubelet starts them.
 var containerFields = []string{"initContainers", "containers", "ephemeralContainers"}
 
-// podsOf describes the pods of a document (an object value); none for kinds without a pod.
-func podsOf(doc ast.Value) *ast.Term {
+// podsOf describes the pods of a document (an object value), finding them with the table of
+// pod-bearing kinds (nil: the built-in one); none for kinds without a pod.
+func podsOf(kinds *manifest.PodKinds, doc ast.Value) *ast.Term {
 	obj, ok := doc.(ast.Object)
 	if !ok {
 		return ast.ArrayTerm()
@@ -27,10 +28,15 @@ func podsOf(doc ast.Value) *ast.Term {
 		return ast.ArrayTerm()
 	}
 	kind, _ := kindTerm.Value.(ast.String)
-	paths, ok := manifest.PodPaths(string(kind))
+	var apiVersion ast.String
+	if t := obj.Get(key("apiVersion")); t != nil {
+		apiVersion, _ = t.Value.(ast.String)
+	}
+	pk, ok := kinds.Lookup(string(apiVersion), string(kind))
 	if !ok {
 		return ast.ArrayTerm()
 	}
+	paths := pk.Pod()
 	spec, ok := lookup(obj, paths.Spec).(ast.Object)
 	if !ok {
 		return ast.ArrayTerm()
@@ -48,7 +54,7 @@ func podsOf(doc ast.Value) *ast.Term {
 		labels = ast.NewObject()
 	}
 	specPath := pathTerm(paths.Spec)
-	completes := kind == "Job" || kind == "CronJob"
+	completes := pk.Completes
 	if rp, ok := get(spec, "restartPolicy").(ast.String); ok && (rp == "Never" || rp == "OnFailure") {
 		completes = true
 	}
@@ -77,6 +83,7 @@ func podsOf(doc ast.Value) *ast.Term {
 		ast.Item(key("repeated_host_ports"), ast.InternedTerm(repeatedHost)),
 		ast.Item(key("completes"), ast.InternedTerm(completes)),
 		ast.Item(key("kind"), kindTerm),
+		ast.Item(key("custom"), ast.InternedTerm(pk.Custom)),
 		ast.Item(key("spec"), ast.NewTerm(spec)),
 		ast.Item(key("path"), specPath),
 		ast.Item(key("metadata"), ast.NewTerm(metadata)),

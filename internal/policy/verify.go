@@ -84,7 +84,7 @@ func runTests(ctx context.Context, srcs []source, opts VerifyOptions) ([]TestRes
 		SetCompiler(newCompiler(true)).
 		SetStore(store).
 		SetModules(modules).
-		AddCustomBuiltins(testerBuiltins()).
+		AddCustomBuiltins(testerBuiltins(nil)).
 		CapturePrintOutput(true).
 		RaiseBuiltinErrors(true).
 		SetTimeout(timeout)

@@ -82,12 +82,21 @@ func (v *Validator) Validate(doc *manifest.Document) (violations []Violation, sk
 	}
 	obj := doc.Object
 	info, ok := v.cat.kinds[obj.Kind]
-	if !ok {
+	// A kind is known by its group as well as its name. At another of Kubernetes' own groups it is
+	// the same kind at the wrong apiVersion (extensions/v1beta1 Deployment), reported below; in a
+	// custom resource's group it is another kind of the same name (OpenKruise's StatefulSet in
+	// apps.kruise.io), which the schema does not describe.
+	custom := ok && !manifest.IsKubernetesGroup(manifest.APIGroup(obj.APIVersion))
+	if !ok || custom {
 		if !v.opts.StrictKinds {
 			return nil, true, nil
 		}
-		return []Violation{{Path: manifest.Path{"kind"}, Message: fmt.Sprintf(
-			"no schema for kind %q (%s): podlint validates %s", obj.Kind, obj.APIVersion, strings.Join(v.cat.kindNames(), ", "))}}, false, nil
+		msg := fmt.Sprintf("no schema for kind %q (%s): podlint validates %s", obj.Kind, obj.APIVersion, strings.Join(v.cat.kindNames(), ", "))
+		if custom {
+			msg = fmt.Sprintf("no schema for kind %q (%s): podlint validates Kubernetes' %s (%s), not a custom resource of that name",
+				obj.Kind, obj.APIVersion, obj.Kind, info.APIVersion)
+		}
+		return []Violation{{Path: manifest.Path{"kind"}, Message: msg}}, false, nil
 	}
 	if obj.APIVersion != info.APIVersion {
 		return []Violation{{Path: manifest.Path{"apiVersion"}, Message: fmt.Sprintf(

@@ -270,6 +270,37 @@ status:
 			want: []string{`/apiVersion: Kubernetes 1.37 serves Deployment as apps/v1, not "extensions/v1beta1"`},
 		},
 		{
+			name: "an older version of the same group",
+			src:  "apiVersion: apps/v1beta1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers: []\n",
+			want: []string{`/apiVersion: Kubernetes 1.37 serves Deployment as apps/v1, not "apps/v1beta1"`},
+		},
+		{
+			name: "a Kubernetes kind in the core group by mistake",
+			src:  "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: d\n",
+			want: []string{`/apiVersion: Kubernetes 1.37 serves Deployment as apps/v1, not "v1"`},
+		},
+		{
+			name:        "a custom resource named like a Kubernetes kind is another kind",
+			src:         "apiVersion: apps.kruise.io/v1beta1\nkind: StatefulSet\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      containers: []\n",
+			wantSkipped: true,
+		},
+		{
+			name:        "a Knative Service is not a Service",
+			src:         "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      containers: []\n",
+			wantSkipped: true,
+		},
+		{
+			name:        "a custom resource that carries a pod is skipped",
+			src:         "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: r\nspec:\n  template:\n    spec:\n      containers: []\n",
+			wantSkipped: true,
+		},
+		{
+			name:   "with strict kinds a custom resource of a known name is an error",
+			src:    "apiVersion: apps.kruise.io/v1beta1\nkind: StatefulSet\nmetadata:\n  name: s\n",
+			strict: true,
+			want:   []string{`/kind: no schema for kind "StatefulSet" (apps.kruise.io/v1beta1): podlint validates Kubernetes' StatefulSet (apps/v1), not a custom resource of that name`},
+		},
+		{
 			name:        "a kind without a schema is skipped",
 			src:         "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n",
 			wantSkipped: true,
@@ -325,7 +356,7 @@ func TestRealisticPod(t *testing.T) {
 // TestKinds checks that the schema covers exactly the kinds that carry a pod, and that each compiles.
 func TestKinds(t *testing.T) {
 	v := New(Options{})
-	want := manifest.PodKinds()
+	want := manifest.KubernetesPodKinds()
 	sort.Strings(want)
 	if got := v.Kinds(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("kinds = %v, want %v", got, want)

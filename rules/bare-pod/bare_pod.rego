@@ -48,6 +48,7 @@ _suggestion(pod) := "a Job" if {
 deny contains finding if {
 	some pod in lib.pods
 	pod.kind == "Pod"
+	not pod.custom # a custom resource named Pod is not one
 	not _owned(pod)
 	not _static(pod)
 	finding := {

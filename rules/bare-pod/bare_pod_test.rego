@@ -41,6 +41,11 @@ test_workloads_pass if {
 	paths({"kind": "PodTemplate", "template": {"spec": spec}}) == set()
 }
 
+test_custom_resources_pass if {
+	paths({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "spec": {"template": {"spec": spec}}}) == set()
+	paths({"apiVersion": "serving.knative.dev/v1", "kind": "Revision", "metadata": {"name": "r"}, "spec": spec}) == set()
+}
+
 test_other_objects_pass if {
 	paths({"kind": "Service", "spec": {"ports": [{"port": 80}]}}) == set()
 }

@@ -7,8 +7,11 @@
 package podlint.lib
 
 # pods lists the pods of the document: the Pod itself, or the pod template of a PodTemplate,
-# Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job or CronJob. Each has
+# Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job or CronJob, or of a
+# custom resource podlint knows by its API group and kind (an Argo Rollout, a Knative Service, the
+# kinds a configuration adds under podKinds). Each has
 #   kind                     the document's kind
+#   custom                   true for a custom resource, false for Kubernetes' own kinds
 #   spec, path               the pod spec and its path (["spec", "template", "spec"])
 #   metadata, metadata_path  the pod's metadata ({} when absent) and where it is, or would be
 #   labels, labels_path      the pod's labels ({} when absent) and the path of the labels map, or
@@ -22,8 +25,9 @@ package podlint.lib
 #   repeated_ports           true when two entries of ports have the same port and protocol
 #   repeated_host_ports      true when two entries of ports have the same host_port (other than 0)
 #   completes                true for a pod that runs to completion rather than until it is
-#                            stopped: a Job's or CronJob's, or one with restartPolicy Never or
-#                            OnFailure
+#                            stopped: a Job's or CronJob's (or a custom resource's that runs to
+#                            completion, such as a KEDA ScaledJob), or one with restartPolicy
+#                            Never or OnFailure
 # A pod-bearing document whose spec is missing or not an object has no pod.
 pods := podlint.pods(input)
 

@@ -14,6 +14,27 @@ test_pod_paths_of_each_kind if {
 	}
 }
 
+test_custom_resources_by_group if {
+	rollout := {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "spec": {"template": {"spec": {}}}}
+	lib.pods[0].path == ["spec", "template", "spec"] with input as rollout
+	lib.pods[0].custom with input as rollout
+	not lib.pods[0].custom with input as deployment({})
+	lib.pods[0].labels_path == ["spec", "jobTargetRef", "template", "metadata"] with input as {
+		"apiVersion": "keda.sh/v1alpha1",
+		"kind": "ScaledJob",
+		"spec": {"jobTargetRef": {"template": {"spec": {}}}},
+	}
+	lib.pods[0].path == ["spec"] with input as {"apiVersion": "serving.knative.dev/v1", "kind": "Revision", "spec": {}}
+
+	# the group decides: these are not Kubernetes' kinds, nor any podlint knows
+	count(lib.pods) == 0 with input as {"apiVersion": "example.com/v1", "kind": "Deployment", "spec": {"template": {"spec": {}}}}
+	count(lib.pods) == 0 with input as {"apiVersion": "v1", "kind": "Rollout", "spec": {"template": {"spec": {}}}}
+	count(lib.pods) == 0 with input as {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "spec": {"templates": []}}
+
+	# one of Kubernetes' kinds at an old group is still that kind
+	lib.pods[0].path == ["spec", "template", "spec"] with input as {"apiVersion": "extensions/v1beta1", "kind": "Deployment", "spec": {"template": {"spec": {}}}}
+}
+
 test_no_pod_without_a_spec if {
 	count(lib.pods) == 0 with input as {"kind": "Service", "spec": {"ports": []}}
 	count(lib.pods) == 0 with input as {"kind": "Deployment", "spec": {"template": {"spec": "oops"}}}
@@ -144,6 +165,9 @@ test_completes if {
 	lib.pods[0].completes with input as {"kind": "Pod", "spec": {"restartPolicy": "Never"}}
 	not lib.pods[0].completes with input as {"kind": "Pod", "spec": {"restartPolicy": "Always"}}
 	not lib.pods[0].completes with input as deployment({})
+	lib.pods[0].completes with input as {"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledJob", "spec": {"jobTargetRef": {"template": {"spec": {}}}}}
+	lib.pods[0].completes with input as {"apiVersion": "apps.kruise.io/v1alpha1", "kind": "BroadcastJob", "spec": {"template": {"spec": {}}}}
+	not lib.pods[0].completes with input as {"apiVersion": "apps.kruise.io/v1alpha1", "kind": "CloneSet", "spec": {"template": {"spec": {}}}}
 	lib.containers[0].pod_completes with input as {"kind": "Pod", "spec": {"restartPolicy": "Never", "containers": [{"name": "a"}]}}
 	not lib.containers[0].pod_completes with input as deployment({"containers": [{"name": "a"}]})
 }

@@ -36,8 +36,10 @@ import data.podlint.lib
 # parameter object directly rather than reshaping it.)
 _required := object.get(lib.params("required-labels"), "labels", {})
 
+# A Pod's labels are its own; a workload's are those of its pod template. (A custom resource can
+# be a pod itself too: a Knative Revision's metadata and spec are its pod's.)
 _whose(pod) := "the pod" if {
-	pod.kind == "Pod"
+	pod.metadata_path == ["metadata"]
 } else := "the pod template"
 
 deny contains finding if {
@@ -76,7 +78,7 @@ _invalid contains [pod.labels_path, errors] if {
 }
 
 _invalid contains [["metadata", "labels"], errors] if {
-	lib.pods[0].kind != "Pod"
+	lib.pods[0].metadata_path != ["metadata"]
 	is_object(input.metadata.labels)
 	errors := podlint.label_errors(input.metadata.labels)
 	count(errors) > 0

@@ -91,3 +91,32 @@ test_no_required_labels if {
 test_not_a_pod if {
 	found({"kind": "Service", "metadata": {"labels": {"bad key": "x"}}}) == set()
 }
+
+test_custom_resources_use_their_template_labels if {
+	rollout := {
+		"apiVersion": "argoproj.io/v1alpha1",
+		"kind": "Rollout",
+		"metadata": {"name": "r", "labels": {"bad key": "x"}},
+		"spec": {"template": {"metadata": {"labels": {"app": "r"}}, "spec": {"containers": [{"name": "a"}]}}},
+	}
+	found(rollout) == {[["spec", "template", "metadata", "labels"], "warning"], [["metadata", "labels", "bad key"], "error"]}
+	some f in rule.deny with input as rollout
+	f.msg == "the pod template lacks the required label rel"
+}
+
+test_a_custom_resource_that_is_a_pod if {
+	revision := {
+		"apiVersion": "serving.knative.dev/v1",
+		"kind": "Revision",
+		"metadata": {"name": "r", "labels": {"app": "r", "rel": "beta", "bad key": "x"}},
+		"spec": {"containers": [{"name": "a"}]},
+	}
+	findings := rule.deny with input as revision
+	[f.path | some f in findings] == [["metadata", "labels", "bad key"]]
+	some f in findings
+	startswith(f.msg, "label key \"bad key\" is not valid")
+	unlabelled := json.remove(revision, ["metadata/labels"])
+	some g in rule.deny with input as unlabelled
+	g.msg == "the pod lacks the required labels app, rel"
+	g.path == ["metadata"]
+}
