@@ -7,6 +7,7 @@
 package kustbuild
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -178,7 +179,14 @@ func (b *build) doc(abs string) *manifest.File {
 		return f
 	}
 	var f *manifest.File
-	if data, ok := b.fs.read(abs); ok {
+	data, ok := b.fs.read(abs)
+	if !ok {
+		// Read under another name (through a link): read it again.
+		var err error
+		data, err = os.ReadFile(abs)
+		ok = err == nil
+	}
+	if ok {
 		f = manifest.Load(b.name(abs), data)
 	}
 	b.docs[abs] = f
