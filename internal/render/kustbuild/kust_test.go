@@ -354,3 +354,25 @@ spec:
 		t.Errorf("built:\n%s\n%s", front.Text, back.Text)
 	}
 }
+
+func TestFolderThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"real/kustomization.yaml": "resources:\n- pod.yaml\n",
+		"real/pod.yaml":           "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n",
+	})
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "real"), link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	res := Build(link)
+	if len(res.Problems) != 0 || len(res.Outputs) != 1 {
+		t.Fatalf("%+v", res)
+	}
+	if o := res.Outputs[0]; o.Origin != filepath.Join(link, "pod.yaml") || o.OriginIndex != 0 {
+		t.Errorf("output %+v", o)
+	}
+	if want := []string{filepath.Join(link, "kustomization.yaml"), filepath.Join(link, "pod.yaml")}; !reflect.DeepEqual(res.Uses, want) {
+		t.Errorf("uses %v", res.Uses)
+	}
+}
