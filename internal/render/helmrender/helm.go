@@ -15,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ func Render(ctx context.Context, dir string, opts *render.HelmOptions) render.Re
 		}
 		return a.Template < b.Template
 	})
-	return render.Result{Outputs: r.outputs, Problems: r.problems}
+	return render.Result{Outputs: r.outputs, Problems: r.problems, Uses: r.uses}
 }
 
 // run is one chart's rendering.
@@ -61,6 +62,7 @@ type run struct {
 	chartFile string
 	outputs   []render.Output
 	problems  []render.Problem
+	uses      []string
 	seen      map[render.Problem]bool
 	// tpls and charts say where each template and each chart is (see locate).
 	tpls   map[*common.File]place
@@ -86,6 +88,7 @@ func (r *run) render(ctx context.Context, o render.HelmOptions) {
 		r.problem(r.loadProblem(err))
 		return
 	}
+	r.used(c, o.ValuesFiles)
 	r.tpls = map[*common.File]place{}
 	r.charts = map[*common.File]place{}
 	locate(c, place{dir: r.dir}, r.tpls, r.charts)
@@ -159,6 +162,21 @@ func (r *run) loadProblem(err error) render.Problem {
 		file = r.dir
 	}
 	return render.Problem{File: file, Line: lineIn(msg), Message: "chart does not load: " + msg}
+}
+
+// used lists the files of the chart, as loaded (.helmignore applied; a packaged dependency is its
+// archive), and the values files, so that podlint does not lint them as manifests of their own.
+func (r *run) used(c *chart.Chart, valuesFiles []string) {
+	for _, f := range c.Raw {
+		r.uses = append(r.uses, filepath.Join(r.dir, filepath.FromSlash(f.Name)))
+	}
+	for _, vf := range valuesFiles {
+		if _, err := os.Stat(vf); err == nil {
+			r.uses = append(r.uses, filepath.Clean(vf))
+		}
+	}
+	sort.Strings(r.uses)
+	r.uses = slices.Compact(r.uses)
 }
 
 // userValues reads the values files and the --set values, in Helm's order. It reports false when one

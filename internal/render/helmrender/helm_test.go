@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -313,5 +314,25 @@ func TestKubeVersionConstraint(t *testing.T) {
 	}
 	if len(res.Outputs) == 0 {
 		t.Error("nothing rendered")
+	}
+}
+
+func TestUses(t *testing.T) {
+	dir := appChart(t)
+	prod := filepath.Join("testdata", "app", "values-prod.yaml")
+	res := Render(context.Background(), dir, &render.HelmOptions{KubeVersion: kube, ValuesFiles: []string{prod}})
+	var want []string
+	for _, f := range []string{
+		"Chart.yaml", "charts/legacy/Chart.yaml", "charts/legacy/templates/pod.yaml", "charts/packed-0.2.0.tgz",
+		"charts/sub/Chart.yaml", "charts/sub/templates/worker.yaml", "charts/sub/values.yaml",
+		"templates/NOTES.txt", "templates/_helpers.tpl", "templates/deployment.yaml", "templates/imported.yaml",
+		"templates/service.yaml", "values-prod.yaml", "values.yaml",
+	} {
+		want = append(want, filepath.Join(dir, filepath.FromSlash(f)))
+	}
+	want = append(want, prod)
+	sort.Strings(want)
+	if !reflect.DeepEqual(res.Uses, want) {
+		t.Errorf("uses:\n%s\nwant:\n%s", strings.Join(res.Uses, "\n"), strings.Join(want, "\n"))
 	}
 }
