@@ -181,25 +181,21 @@ func isParseError(err error) bool {
 // the template the problem is in.
 func (r *run) locateError(err error, t tree, rendering string) (render.Problem, tmpl, bool) {
 	msg := err.Error()
-	locs := findLocations(msg, t.index)
-	var where tmpl
-	var found bool
-	var p render.Problem
-	if len(locs) > 0 {
+	if locs := findLocations(msg, t.index); len(locs) > 0 {
 		inner := locs[len(locs)-1]
-		where, found = t.index[inner.name], true
-		p = r.problemAt(where, inner.line, inner.col, errorMessage(err))
+		where := t.index[inner.name]
+		p := r.problemAt(where, inner.line, inner.col, errorMessage(err))
 		if outer := locs[0]; outer.name != inner.name {
 			o := t.index[outer.name]
 			file, _ := o.at.file(o.name)
 			p.Message += " (included from " + file + ":" + strconv.Itoa(outer.line) + ")"
 		}
-		return p, where, found
+		return p, where, true
 	}
 	if info, ok := t.index[rendering]; ok {
 		return r.problemAt(info, 0, 0, errorMessage(err)), info, true
 	}
-	return render.Problem{File: r.chartFile, Message: "rendering failed: " + msg}, where, false
+	return render.Problem{File: r.chartFile, Message: "rendering failed: " + msg}, tmpl{}, false
 }
 
 // problemAt is a problem in a template, on disk or in an archive (then placed on the archive, with
