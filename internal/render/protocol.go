@@ -80,7 +80,8 @@ type Output struct {
 	Archive  string `json:"archive,omitempty"`
 
 	// Kustomize: Origin is the file the resource was read from (a path podlint can open), and
-	// OriginIndex the index of its YAML document in that file, counted from 0 (-1 when not known).
+	// OriginIndex the index of its YAML document in that file, counted from 0 (-1 when not known,
+	// and for a generated resource).
 	// Empty for a resource a generator made (configMapGenerator, ...), with Generator naming the
 	// kustomization file that declared it.
 	Origin      string `json:"origin,omitempty"`
@@ -96,7 +97,9 @@ type Output struct {
 type Patch struct {
 	// File is the patch's file, or the kustomization file for an inline patch.
 	File string `json:"file"`
-	// Line is, for an inline patch, the line of the kustomization file where its text starts.
+	// Line is, for an inline patch, the line of the kustomization file where its text starts. A patch
+	// file holding several strategic merge patches (YAML documents) gives one Patch per document, with
+	// Text that document alone and Line the line where it starts in File.
 	Line int `json:"line,omitempty"`
 	// Text is the patch as kustomize read it: a strategic merge patch (YAML object) or a JSON 6902
 	// patch (a list of operations).
@@ -105,7 +108,9 @@ type Patch struct {
 	JSON6902 bool `json:"json6902,omitempty"`
 }
 
-// Problem is a failure to render, placed at a file and line when the renderer can tell.
+// Problem is a failure to render, placed at a file and line when the renderer can tell. Line and
+// Column count from 1; 0 means not known. A problem inside a packaged dependency is placed on the
+// archive, its message starting with the name inside the archive and the line.
 type Problem struct {
 	File    string `json:"file"`
 	Line    int    `json:"line,omitempty"`

@@ -1,0 +1,3 @@
+{{- define "broken.password" -}}
+{{- required "password is required" .Values.password -}}
+{{- end -}}
