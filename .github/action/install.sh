@@ -14,8 +14,10 @@ version=${INPUT_VERSION:-}
 bindir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/podlint-bin"
 mkdir -p "$bindir"
 exe=podlint
+render_exe=podlint-render
 if [ "${RUNNER_OS:-}" = Windows ]; then
   exe=podlint.exe
+  render_exe=podlint-render.exe
 fi
 
 fail() {
@@ -54,6 +56,8 @@ if [ -z "$version" ]; then
   fi
   echo "Building podlint from $GITHUB_ACTION_PATH with $(go version)"
   (cd "$GITHUB_ACTION_PATH" && CGO_ENABLED=0 go build -trimpath -o "$bindir/$exe" ./cmd/podlint)
+  # the renderer of Helm charts and kustomizations, which podlint runs from its own folder
+  (cd "$GITHUB_ACTION_PATH" && CGO_ENABLED=0 go build -trimpath -o "$bindir/$render_exe" ./cmd/podlint-render)
 else
   base=${PODLINT_RELEASE_URL:-https://github.com/podlint/podlint/releases}
   if [ "$version" = latest ]; then
@@ -79,6 +83,10 @@ else
   [ -f "$work/x/$exe" ] || fail "$archive holds no $exe"
   mv "$work/x/$exe" "$bindir/$exe"
   chmod +x "$bindir/$exe"
+  if [ -f "$work/x/$render_exe" ]; then
+    mv "$work/x/$render_exe" "$bindir/$render_exe"
+    chmod +x "$bindir/$render_exe"
+  fi
 fi
 
 "$bindir/$exe" version

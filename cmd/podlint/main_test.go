@@ -28,6 +28,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build podlint: %v\n%s", err, out)
 		os.Exit(2)
 	}
+	// podlint runs the renderer of charts and kustomizations from its own folder, as releases ship it
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "podlint-render"), "../podlint-render").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build podlint-render: %v\n%s", err, out)
+		os.Exit(2)
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -62,9 +67,11 @@ type jsonReport struct {
 		File     string `json:"file"`
 		Line     int    `json:"line"`
 		Column   int    `json:"column"`
+		Message  string `json:"message"`
 	} `json:"findings"`
 	Summary struct {
 		Files, Objects, Errors, Warnings, Infos, Skipped int
+		NotManifests, Charts, Kustomizations             int
 	} `json:"summary"`
 }
 

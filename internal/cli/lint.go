@@ -10,7 +10,10 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/podlint/podlint/internal/config"
 	"github.com/podlint/podlint/internal/lint"
+	"github.com/podlint/podlint/internal/rendered"
+	"github.com/podlint/podlint/schema"
 )
 
 type lintFlags struct {
@@ -102,6 +105,10 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		NoSuppress: fl.noSuppress,
 		Checkers:   []lint.Checker{newSchemaChecker(), policies},
 		PodKinds:   cfg.PodKindTable(),
+		Render: rendered.New(rendered.Options{
+			Helm:        func(chart string) config.Helm { return cfg.HelmFor(chart, fl.helm.settings()) },
+			KubeVersion: schema.KubernetesVersion(),
+		}),
 	}
 	for _, t := range targets {
 		opts.ListObjects = opts.ListObjects || t.format == "junit"

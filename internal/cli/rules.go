@@ -4,6 +4,7 @@ import (
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/policy"
+	"github.com/podlint/podlint/internal/rendered"
 	"github.com/podlint/podlint/internal/report"
 	"github.com/podlint/podlint/internal/ruledoc"
 )
@@ -23,6 +24,9 @@ var loaderRules = []report.RuleInfo{
 	{ID: manifest.RuleUnreadableFile, Severity: lint.Error, PerFile: true, Title: "File cannot be read as text",
 		Description: "The file could not be read, is too large, is binary, or is not UTF-8 text.",
 		Remediation: "Check the file's permissions and encoding, or leave it out of the linted paths."},
+	{ID: rendered.RuleRenderError, Severity: lint.Error, PerFile: true, Title: "Chart or kustomization that does not render",
+		Description: "A Helm chart or a kustomization could not be rendered, so the objects it would make are not checked: a template fails (`fail`, `required`, a nil value, a syntax error), a dependency is not vendored under `charts/`, a kustomization does not build or names a remote base. podlint never fetches anything from the network, so remote bases and chart repositories are reported rather than downloaded.",
+		Remediation: "Fix the template or kustomization at the reported line (`helm template` or `kustomize build` shows the same error), vendor dependencies with `helm dependency build`, and keep bases in the repository. Values the chart needs come from `helm:` in `.podlint.yaml` or `--values` and `--set`."},
 	{ID: lint.RuleInvalidSuppression, Severity: lint.Warning, PerFile: true, Title: "Suppression comment that does not work",
 		Description: "A `# podlint:ignore` or `# podlint:ignore-file` comment has no reason, names a rule that does not exist, or suppresses nothing. A suppression without a reason cannot be reviewed, and a stale one hides the next real finding on that line.",
 		Remediation: "Write the reason after ` -- `, fix the rule id (`podlint rules` lists them), or delete the comment."},

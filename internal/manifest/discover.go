@@ -235,3 +235,6 @@ func relativeLike(file, dir string) string {
 	}
 	return dir
 }
+
+// KustomizationFile returns the kustomization file of a folder, or "" when it has none.
+func KustomizationFile(dir string) string { return kustomizationFile(dir) }

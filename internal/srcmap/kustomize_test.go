@@ -295,7 +295,7 @@ func TestLocateOverlay(t *testing.T) {
 
 // check runs Locate on each path (a JSON pointer, "!" in front asking for the key) and compares the
 // locations.
-func check(t *testing.T, k *Kustomized, want map[string]string) {
+func checkLocations(t *testing.T, k *Kustomized, want map[string]string) {
 	t.Helper()
 	for path, w := range want {
 		atKey := strings.HasPrefix(path, "!")
@@ -367,7 +367,7 @@ spec:
 	k := NewKustomized(render.Output{Origin: "pod.yaml", OriginIndex: -1, Patches: []render.Patch{
 		{File: "ops.yaml", Text: ops, JSON6902: true}, {File: "tolerations.yaml", Text: tolerations}}},
 		built(t, out), fs.open)
-	check(t, k, map[string]string{
+	checkLocations(t, k, map[string]string{
 		"/spec/containers/0":                  "ops.yaml:3:3~",
 		"/spec/containers/0/name":             "ops.yaml:4:11",
 		"/spec/containers/0/image":            "ops.yaml:5:12~",
@@ -439,7 +439,7 @@ spec:
 	k := NewKustomized(render.Output{Origin: "deploy.yaml", Patches: []render.Patch{{File: "patches.yaml", Text: patches}}},
 		built(t, out), fs.open)
 	const c = "/spec/template/spec/containers/0"
-	check(t, k, map[string]string{
+	checkLocations(t, k, map[string]string{
 		c + "/resources":               "patches.yaml:17:9",
 		c + "/resources/limits/memory": "patches.yaml:20:21",
 		c + "/resources/limits/cpu":    "patches.yaml:19:11~",
@@ -493,7 +493,7 @@ spec:
 	}
 	fs := files{"pod.yaml": pod, "kustomization.yaml": kust}
 	k := NewKustomized(render.Output{Origin: "pod.yaml", Patches: patches}, built(t, out), fs.open)
-	check(t, k, map[string]string{
+	checkLocations(t, k, map[string]string{
 		"/spec/containers/0/image":                      "kustomization.yaml:4:75",
 		"/spec/containers/0/securityContext":            "kustomization.yaml:12:9~",
 		"/spec/containers/0/securityContext/privileged": "kustomization.yaml:12:9~",
@@ -503,7 +503,7 @@ spec:
 	// Without the kustomization's text the lines still map; the columns are the text's own.
 	delete(fs, "kustomization.yaml")
 	k = NewKustomized(render.Output{Origin: "pod.yaml", Patches: patches}, built(t, out), fs.open)
-	check(t, k, map[string]string{"/spec/containers/0/image": "kustomization.yaml:4:65"})
+	checkLocations(t, k, map[string]string{"/spec/containers/0/image": "kustomization.yaml:4:65"})
 }
 
 // TestLocateListOrigin finds a resource among the items of a List by its name, which the
@@ -532,7 +532,7 @@ items:
 	const out = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dev-b\nspec:\n  containers:\n  - image: b:1\n    name: c\n"
 	for _, index := range []int{-1, 0, 7} {
 		k := NewKustomized(render.Output{Origin: "list.yaml", OriginIndex: index}, built(t, out), files{"list.yaml": list}.open)
-		check(t, k, map[string]string{
+		checkLocations(t, k, map[string]string{
 			"/spec/containers/0/image": "list.yaml:19:14",
 			"/metadata/name":           "list.yaml:15:11~",
 			"/metadata/labels":         "list.yaml:14:3~",
@@ -558,20 +558,20 @@ secretGenerator:
 	cm := built(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings-7fh2k9c4m\ndata:\n  LOG_LEVEL: info\n  MODE: a\n")
 	k := NewKustomized(render.Output{Generator: "kustomization.yaml",
 		Patches: []render.Patch{{File: "level.yaml", Text: patch}}}, cm, fs.open)
-	check(t, k, map[string]string{
+	checkLocations(t, k, map[string]string{
 		"/data/LOG_LEVEL": "level.yaml:6:14",
 		"/data/MODE":      "kustomization.yaml:5:9~",
 		"/metadata/name":  "kustomization.yaml:5:9~",
 	})
 	secret := built(t, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: prod-creds-xyz\n")
 	k = NewKustomized(render.Output{Generator: "kustomization.yaml"}, secret, fs.open)
-	check(t, k, map[string]string{"/data": "kustomization.yaml:9:9~"})
+	checkLocations(t, k, map[string]string{"/data": "kustomization.yaml:9:9~"})
 	other := built(t, "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n")
 	k = NewKustomized(render.Output{Generator: "kustomization.yaml"}, other, fs.open)
-	check(t, k, map[string]string{"/metadata": "kustomization.yaml:1:1~"})
+	checkLocations(t, k, map[string]string{"/metadata": "kustomization.yaml:1:1~"})
 	// Nothing known: an empty file name, for the caller's own fallback.
 	k = NewKustomized(render.Output{Origin: "missing.yaml"}, other, fs.open)
-	check(t, k, map[string]string{"/metadata/name": ":0:0~"})
+	checkLocations(t, k, map[string]string{"/metadata/name": ":0:0~"})
 }
 
 // TestLocatePortsByProtocol matches ports by number and protocol, and a patched list item by merge
@@ -621,7 +621,7 @@ spec:
 	fs := files{"pod.yaml": pod, "patch.yaml": patch}
 	k := NewKustomized(render.Output{Origin: "pod.yaml", Patches: []render.Patch{{File: "patch.yaml", Text: patch}}},
 		built(t, out), fs.open)
-	check(t, k, map[string]string{
+	checkLocations(t, k, map[string]string{
 		"/spec/containers/0/ports/1/name":          "patch.yaml:11:13",
 		"/spec/containers/0/ports/1/protocol":      "pod.yaml:13:17",
 		"/spec/containers/0/ports/0/protocol":      "pod.yaml:11:17",
