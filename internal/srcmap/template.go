@@ -3,9 +3,13 @@
 // nobody can see.
 //
 // The mapping needs no template engine: it reads the template's text, splits it into literal text
-// and actions ({{ ... }}) with Go's trim markers applied, and aligns the rendered lines with the
-// template's lines by dynamic programming, the way a diff does, with the actions as wildcards, the
-// bodies of if, with and range as optional, and range bodies allowed to repeat.
+// and actions ({{ ... }}) with Go's trim markers applied, groups them into rows (the lines the
+// template writes: {{- and -}} join template lines), and aligns the rendered lines with the rows by
+// dynamic programming, the way a diff does: actions match any text, an action's output may go on
+// over several lines, the bodies of if, with and range may be skipped whole, and a range body may
+// repeat. The costs of the alignment are set out below (see costMixed and the others). Inputs too
+// large for the table (rendered lines × template rows past maxCells) get a beam search over the same
+// transitions, linear in the rendered lines.
 package srcmap
 
 import (
@@ -554,7 +558,7 @@ type piece struct {
 	indent    int
 	multiline bool
 	region    int  // innermost block region around the piece, -1 for none
-	optional  bool // literal text that an inline if, with or range on the same row may leave out
+	optional  bool // literal text that a conditional body starting or ending on the row may leave out
 }
 
 // content tells whether the piece writes something that shows: visible literal text or an action's
