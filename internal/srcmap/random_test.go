@@ -46,8 +46,8 @@ func (g *chartGen) element(depth int, ind string) {
 	if g.r.IntN(4) == 0 {
 		trim = "" // no trim marker: control lines leave blank lines
 	}
-	choice := g.r.IntN(10)
-	if depth >= 3 && choice >= 6 {
+	choice := g.r.IntN(12)
+	if depth >= 3 && choice >= 6 && choice <= 9 {
 		choice = g.r.IntN(6)
 	}
 	switch choice {
@@ -97,6 +97,17 @@ func (g *chartGen) element(depth int, ind string) {
 		g.add(fmt.Sprintf("%s{{%s with $.W }}", ind, trim))
 		g.seq(depth+1, ind)
 		g.add(fmt.Sprintf("%s{{%s end }}", ind, trim))
+	case 10:
+		// An inline condition.
+		k := g.key()
+		cond := []string{"$.T", "$.F"}[g.r.IntN(2)]
+		g.keyLine[k] = g.add(fmt.Sprintf("%sk%d: {{ if %s }}yes{{ else }}no{{ end }}", ind, k, cond))
+	case 11:
+		// -}} joins the next line's output to this one.
+		k := g.key()
+		l := len(g.lines) + 1
+		g.keyLine[k] = g.add(fmt.Sprintf("%sk%d: {{ one %d -}}", ind, k, l))
+		g.add(fmt.Sprintf("%s  {{ one %d }}", ind, l+1))
 	}
 }
 

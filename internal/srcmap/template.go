@@ -3,9 +3,13 @@
 // nobody can see.
 //
 // The mapping needs no template engine: it reads the template's text, splits it into literal text
-// and actions ({{ ... }}) with Go's trim markers applied, and aligns the rendered lines with the
-// template's lines by dynamic programming, the way a diff does, with the actions as wildcards, the
-// bodies of if, with and range as optional, and range bodies allowed to repeat.
+// and actions ({{ ... }}) with Go's trim markers applied, groups them into rows (the lines the
+// template writes: {{- and -}} join template lines), and aligns the rendered lines with the rows by
+// dynamic programming, the way a diff does: actions match any text, an action's output may go on
+// over several lines, the bodies of if, with and range may be skipped whole, and a range body may
+// repeat. The costs of the alignment are set out below (see costMixed and the others). Inputs too
+// large for the table (rendered lines × template rows past maxCells) get a beam search over the same
+// transitions, linear in the rendered lines.
 package srcmap
 
 import (
@@ -211,50 +215,61 @@ func (lm *lineMap) literalRun(from, to int) (line, col int, ok bool) {
 }
 
 // placeOrphans gives each rendered line that nothing explained the line of the nearest key above it
-// with a smaller indentation (a line that was placed with confidence), else the nearest placed line
+// with a smaller indentation (among the lines placed with confidence), else the nearest placed line
 // above, else below, else the template's first line.
 func (m *TemplateMap) placeOrphans(out []string) {
+	placed := make([]bool, len(m.lines))
+	next := make([]int, len(m.lines)+1) // next[j]: the first placed line at j or after, -1 for none
+	next[len(m.lines)] = -1
+	for j := len(m.lines) - 1; j >= 0; j-- {
+		placed[j] = !m.lines[j].orphan
+		next[j] = next[j+1]
+		if placed[j] {
+			next[j] = j
+		}
+	}
+	// keys holds the placed key lines above, each less indented than the ones after it: the nearest
+	// line above with an indentation below n is the last one in keys below n.
+	type key struct{ indent, line int }
+	var keys []key
+	last := 0
 	for j := range m.lines {
-		lm := &m.lines[j]
-		if !lm.orphan {
+		s := out[j]
+		if placed[j] {
+			last = m.lines[j].line
+			if t := strings.TrimSpace(s); t != "" && !strings.HasPrefix(t, "#") && t != "---" {
+				ind := indentOf(s)
+				for len(keys) > 0 && keys[len(keys)-1].indent >= ind {
+					keys = keys[:len(keys)-1]
+				}
+				keys = append(keys, key{ind, m.lines[j].line})
+			}
 			continue
 		}
 		line := 0
-		if s := out[j]; !isBlank(s) {
+		if !isBlank(s) {
 			ind := indentOf(s)
-			for i := j - 1; i >= 0; i-- {
-				o := out[i]
-				if m.lines[i].orphan || isBlank(o) || indentOf(o) >= ind {
-					continue
-				}
-				if t := strings.TrimSpace(o); strings.HasPrefix(t, "#") || t == "---" {
-					continue
-				}
-				line = m.lines[i].line
-				break
+			if i := sort.Search(len(keys), func(i int) bool { return keys[i].indent >= ind }); i > 0 {
+				line = keys[i-1].line
 			}
 		}
-		for i := j - 1; line == 0 && i >= 0; i-- {
-			if !m.lines[i].orphan {
-				line = m.lines[i].line
-			}
+		if line == 0 {
+			line = last
 		}
-		for i := j + 1; line == 0 && i < len(m.lines); i++ {
-			if !m.lines[i].orphan {
-				line = m.lines[i].line
-			}
+		if line == 0 && next[j] >= 0 {
+			line = m.lines[next[j]].line
 		}
 		if line == 0 {
 			line = 1
 		}
 		t := m.tlines[line-1]
-		w := utf8.RuneCountInString(out[j])
-		if trimRight(t) == trimRight(out[j]) {
-			*lm = lineMap{line: line, literal: true, width: w, segs: []segment{{to: w, line: line, col: 1, literal: true}}}
+		w := utf8.RuneCountInString(s)
+		if trimRight(t) == trimRight(s) {
+			m.lines[j] = lineMap{line: line, literal: true, width: w, segs: []segment{{to: w, line: line, col: 1, literal: true}}}
 			continue
 		}
 		col := utf8.RuneCountInString(t[:len(t)-len(strings.TrimLeft(t, " \t"))]) + 1
-		*lm = lineMap{line: line, width: w, segs: []segment{{to: w, line: line, col: col}}}
+		m.lines[j] = lineMap{line: line, width: w, segs: []segment{{to: w, line: line, col: col}}}
 	}
 }
 
@@ -308,8 +323,10 @@ var (
 )
 
 const (
-	maxMatchSteps = 4096 // backtracking budget of one line match
-	maxSweeps     = 32   // passes over a column to settle range jumps
+	maxMatchSteps = 4096    // backtracking budget of one line match
+	maxSweeps     = 32      // passes over a column to settle range jumps
+	maxNesting    = 64      // blocks looked through around a piece
+	maxMatchWork  = 1 << 26 // matching work for one template, past which only exact lines match
 	inf           = int32(1 << 30)
 )
 
@@ -541,7 +558,7 @@ type piece struct {
 	indent    int
 	multiline bool
 	region    int  // innermost block region around the piece, -1 for none
-	optional  bool // literal text that an inline if, with or range on the same row may leave out
+	optional  bool // literal text that a conditional body starting or ending on the row may leave out
 }
 
 // content tells whether the piece writes something that shows: visible literal text or an action's
@@ -557,19 +574,20 @@ func (p *piece) content() bool {
 // actions between two line ends that survive the trim markers. A row usually is one template line;
 // {{- and -}} join lines into one row, and an action spanning lines stays in one row.
 type row struct {
-	all      []piece // every piece, control actions included
-	pat      []piece // the pieces that write: literal text and output actions
-	wild     []int   // indexes in pat of the output actions
-	lits     []int   // lits[i]: visible literal pieces in pat[:i]
-	line     int     // the template line that stands for the row
-	nlLine   int     // the template line of the row's line end (of its last piece when it has none)
-	nl       bool    // the row ends with a line end
-	nlRegion int     // the region the line end sits in
-	skip     int     // cost of skipping the row
-	dead     bool    // all in a define body: never written here
-	content  bool
-	prefix   string // what a line must start with to match the row ("" when anything)
-	suffix   string // what a line must end with, trailing blanks aside, to match the whole row
+	all         []piece // every piece, control actions included
+	pat         []piece // the pieces that write: literal text and output actions
+	wild        []int   // indexes in pat of the output actions
+	lits        []int   // lits[i]: visible literal pieces in pat[:i]
+	line        int     // the template line that stands for the row
+	nlLine      int     // the template line of the row's line end (of its last piece when it has none)
+	nl          bool    // the row ends with a line end
+	nlRegion    int     // the region the line end sits in
+	lastVisible int     // index in all of the last piece that writes something visible, -1 for none
+	skip        int     // cost of skipping the row
+	dead        bool    // all in a define body: never written here
+	content     bool
+	prefix      string // what a line must start with to match the row ("" when anything)
+	suffix      string // what a line must end with, trailing blanks aside, to match the whole row
 }
 
 // litsBetween counts the visible literal pieces of pat[a:b].
@@ -580,8 +598,10 @@ type region struct {
 	parent      int
 	cond        bool // may be written zero times (if, else, with, range)
 	define      bool
-	open, close int // rows where the body starts and ends
-	closeAt     int // index in the closing row's pieces of the action that ends the body
+	anyCond     bool // this region or one around it is conditional
+	anyDefine   bool // this region or one around it is a define body
+	open, close int  // rows where the body starts and ends
+	closeAt     int  // index in the closing row's pieces of the action that ends the body
 }
 
 type block struct {
@@ -667,8 +687,16 @@ func (b *builder) endRow(nlOff int) {
 	b.cur = row{}
 }
 
+// newRegion starts a block body inside region parent.
+func (b *builder) newRegion(parent int, cond, define bool) {
+	rg := region{parent: parent, cond: cond, define: define, open: len(b.rows), close: -1, closeAt: -1}
+	rg.anyCond, rg.anyDefine = b.inRegions(parent)
+	rg.anyCond, rg.anyDefine = rg.anyCond || cond, rg.anyDefine || define
+	b.regions = append(b.regions, rg)
+}
+
 func (b *builder) open(kind actKind, cond, define bool) {
-	b.regions = append(b.regions, region{parent: b.region(), cond: cond, define: define, open: len(b.rows), close: -1, closeAt: -1})
+	b.newRegion(b.region(), cond, define)
 	bl := block{kind: kind, region: len(b.regions) - 1, rng: -1}
 	if kind == actRange {
 		b.ranges = append(b.ranges, rangeBody{open: len(b.rows), openAt: len(b.cur.all) - 1, close: -1, region: bl.region})
@@ -705,7 +733,7 @@ func (b *builder) action(it item) {
 			b.closeRegion()
 			top := &b.stack[len(b.stack)-1]
 			parent := b.regions[top.region].parent
-			b.regions = append(b.regions, region{parent: parent, cond: true, open: len(b.rows), close: -1, closeAt: -1})
+			b.newRegion(parent, true, false)
 			top.region = len(b.regions) - 1
 		}
 		b.add(p)
@@ -722,11 +750,10 @@ func (b *builder) action(it item) {
 
 // inRegions tells whether region x or one around it is conditional, and whether one is a define.
 func (b *builder) inRegions(x int) (cond, define bool) {
-	for ; x >= 0; x = b.regions[x].parent {
-		cond = cond || b.regions[x].cond
-		define = define || b.regions[x].define
+	if x < 0 {
+		return false, false
 	}
-	return cond, define
+	return b.regions[x].anyCond, b.regions[x].anyDefine
 }
 
 func (b *builder) finish() {
@@ -758,8 +785,11 @@ func (b *builder) finish() {
 // (an inline if: "tier: {{ if .fe }}frontend{{ end }}"), or in one that started on an earlier row and
 // ends in this one, whose line end then may close a line the text is not on.
 func (b *builder) optional(x, i int, nl bool, nlRegion int) bool {
-	for ; x >= 0; x = b.regions[x].parent {
+	for n := 0; x >= 0 && n < maxNesting; x, n = b.regions[x].parent, n+1 {
 		rg := &b.regions[x]
+		if rg.open < i && rg.close > i {
+			return false // this body, and all around it, hold the whole row
+		}
 		if !rg.cond {
 			continue
 		}
@@ -775,7 +805,7 @@ func (b *builder) optional(x, i int, nl bool, nlRegion int) bool {
 
 // within tells whether region x is region y or inside it.
 func (b *builder) within(x, y int) bool {
-	for ; x >= 0; x = b.regions[x].parent {
+	for n := 0; x >= 0 && n < maxNesting; x, n = b.regions[x].parent, n+1 {
 		if x == y {
 			return true
 		}
@@ -787,6 +817,7 @@ func (b *builder) finishRow(i int) {
 	r := &b.rows[i]
 	first := true
 	allCond := true
+	r.lastVisible = -1
 	for n := range r.all {
 		p := &r.all[n]
 		if p.act && p.kind != actOutput {
@@ -795,6 +826,9 @@ func (b *builder) finishRow(i int) {
 		cond, define := b.inRegions(p.region)
 		if define {
 			continue // a define body writes nothing where it is defined
+		}
+		if p.content() {
+			r.lastVisible = n
 		}
 		if !p.act {
 			p.optional = b.optional(p.region, i, r.nl, r.nlRegion)
@@ -848,16 +882,17 @@ func (b *builder) finishRow(i int) {
 // open(r, k) is "inside row r, in the output of its k-th output action, which has written a line end".
 // closed(len(rows)) is the end.
 type plan struct {
-	rows  []row
-	base  []int    // base[r]: the state closed(r); open(r, k) is base[r]+1+k
-	rowOf []int32  // the row of each state
-	kOf   []int32  // the output action of each open state, -1 for closed states
-	edges [][]edge // edges[s]: range jumps and body skips from state s
-	n     int      // number of states
-	m     matcher
-	lits  map[string]bool // the text of the rows that are all literal text
-	keys  map[string]bool // the keys ("  name:") the rows start with in literal text
-	ev    bool            // the line being aligned looks like literal text of the template
+	rows   []row
+	base   []int    // base[r]: the state closed(r); open(r, k) is base[r]+1+k
+	rowOf  []int32  // the row of each state
+	kOf    []int32  // the output action of each open state, -1 for closed states
+	edges  [][]edge // edges[s]: range jumps and body skips from state s
+	edgeAt map[[3]int]int
+	n      int // number of states
+	m      matcher
+	lits   map[string]bool // the text of the rows that are all literal text
+	keys   map[string]bool // the keys ("  name:") the rows start with in literal text
+	ev     bool            // the line being aligned looks like literal text of the template
 }
 
 // Transition kinds, as recorded in the table.
@@ -924,6 +959,7 @@ func newPlan(src string) *plan {
 		}
 	}
 	p.edges = make([][]edge, p.n)
+	p.edgeAt = map[[3]int]int{}
 	for _, rb := range b.ranges {
 		if _, define := b.inRegions(rb.region); define || rb.open >= rb.close || rb.close >= len(p.rows) {
 			continue
@@ -957,16 +993,7 @@ func newPlan(src string) *plan {
 
 // visibleAfter tells whether row r has visible text or output after its piece at index at.
 func (b *builder) visibleAfter(r, at int) bool {
-	if at < 0 {
-		return false
-	}
-	for i := at + 1; i < len(b.rows[r].all); i++ {
-		p := &b.rows[r].all[i]
-		if _, define := b.inRegions(p.region); p.content() && !define {
-			return true
-		}
-	}
-	return false
+	return at >= 0 && b.rows[r].lastVisible > at
 }
 
 // edge is a transition that explains no line beyond the step to the next row: a range jump, or the
@@ -979,14 +1006,12 @@ type edge struct {
 
 func (p *plan) addEdge(from, to, cost int, kind uint8) {
 	s, t := p.base[from], p.base[to]
-	for i, e := range p.edges[s] {
-		if e.to == t && e.kind == kind {
-			if cost < e.cost {
-				p.edges[s][i].cost = cost
-			}
-			return
-		}
+	key := [3]int{s, t, int(kind)}
+	if i, ok := p.edgeAt[key]; ok {
+		p.edges[s][i].cost = min(p.edges[s][i].cost, cost)
+		return
 	}
+	p.edgeAt[key] = len(p.edges[s])
 	p.edges[s] = append(p.edges[s], edge{to: t, cost: cost, kind: kind})
 }
 
@@ -1329,10 +1354,22 @@ type matcher struct {
 	steps   int
 	strict  bool // optional text must be there too
 	dropped bool // the last match left optional text out
+	end     int  // length of the line without its trailing blanks
+	work    int  // steps spent on all matches so far
 }
 
 func (m *matcher) match(lead *piece, pat []piece, s string) bool {
-	m.s, m.toks, m.steps = s, m.toks[:0], 0
+	if m.work > maxMatchWork {
+		// Out of budget: only lines that are exactly a literal row still match.
+		m.dropped = false
+		if lead != nil || len(pat) != 1 || pat[0].act || trimRight(s) != trimRight(pat[0].text) {
+			return false
+		}
+		m.s, m.toks, m.spans = s, append(m.toks[:0], &pat[0]), append(m.spans[:0], span{0, len(trimRight(s))})
+		return true
+	}
+	defer func() { m.work += m.steps }()
+	m.s, m.toks, m.steps, m.end = s, m.toks[:0], 0, len(trimRight(s))
 	if lead != nil {
 		m.toks = append(m.toks, lead)
 	}
@@ -1373,7 +1410,7 @@ func (m *matcher) rec(i, p int) bool {
 		return false
 	}
 	if i == len(m.toks) {
-		return p == len(m.s) || isBlank(m.s[p:])
+		return p >= m.end
 	}
 	t := m.toks[i]
 	if t.act {
@@ -1386,7 +1423,7 @@ func (m *matcher) rec(i, p int) bool {
 			if i+2 == len(m.toks) {
 				// The last literal ends the line, trailing blanks aside.
 				lit = trimRight(lit)
-				q := len(trimRight(m.s)) - len(lit)
+				q := m.end - len(lit)
 				if q >= p && m.rec(i+1, q) {
 					m.spans[i] = span{p, q}
 					return true
@@ -1395,6 +1432,7 @@ func (m *matcher) rec(i, p int) bool {
 			}
 			for e := len(m.s); e >= p; {
 				q := strings.LastIndex(m.s[p:e], lit)
+				m.steps += (e - p) >> 5
 				if q < 0 {
 					return false
 				}
@@ -1416,7 +1454,7 @@ func (m *matcher) rec(i, p int) bool {
 		return false
 	}
 	if i+1 == len(m.toks) {
-		lit, rest := trimRight(t.text), trimRight(m.s[p:])
+		lit, rest := trimRight(t.text), m.s[p:max(p, m.end)]
 		if rest == lit {
 			m.spans[i] = span{p, p + len(lit)}
 			return true

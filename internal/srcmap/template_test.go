@@ -601,3 +601,120 @@ func ExampleTemplateMap_Line() {
 	// 5 -> 4 true
 	// 6 -> 5 false
 }
+
+var ingress = numbered(`
+ 1|{{- if .Values.ingress.enabled -}}
+ 2|{{- $fullName := include "web.fullname" . -}}
+ 3|{{- $svcPort := .Values.service.port -}}
+ 4|apiVersion: networking.k8s.io/v1
+ 5|kind: Ingress
+ 6|metadata:
+ 7|  name: {{ $fullName }}
+ 8|  labels:
+ 9|    {{- include "web.labels" . | nindent 4 }}
+10|  {{- with .Values.ingress.annotations }}
+11|  annotations:
+12|    {{- toYaml . | nindent 4 }}
+13|  {{- end }}
+14|spec:
+15|  {{- if .Values.ingress.className }}
+16|  ingressClassName: {{ .Values.ingress.className }}
+17|  {{- end }}
+18|  {{- if .Values.ingress.tls }}
+19|  tls:
+20|    {{- range .Values.ingress.tls }}
+21|    - hosts:
+22|        {{- range .hosts }}
+23|        - {{ . | quote }}
+24|        {{- end }}
+25|      secretName: {{ .secretName }}
+26|    {{- end }}
+27|  {{- end }}
+28|  rules:
+29|    {{- range .Values.ingress.hosts }}
+30|    - host: {{ .host | quote }}
+31|      http:
+32|        paths:
+33|          {{- range .paths }}
+34|          - path: {{ .path }}
+35|            pathType: {{ .pathType }}
+36|            backend:
+37|              service:
+38|                name: {{ $fullName }}
+39|                port:
+40|                  number: {{ $svcPort }}
+41|          {{- end }}
+42|    {{- end }}
+43|{{- end }}
+`)
+
+// Nested ranges, as in the ingress "helm create" writes: hosts, and paths in each host.
+func TestNestedRanges(t *testing.T) {
+	data := chartValues()
+	v := data["Values"].(map[string]any)
+	v["service"] = map[string]any{"port": 80}
+	v["ingress"] = map[string]any{
+		"enabled":     true,
+		"className":   "nginx",
+		"annotations": map[string]any{"cert-manager.io/cluster-issuer": "letsencrypt"},
+		"tls":         []any{map[string]any{"secretName": "web-tls", "hosts": []any{"a.example.com", "b.example.com"}}},
+		"hosts": []any{
+			map[string]any{"host": "a.example.com", "paths": []any{
+				map[string]any{"path": "/", "pathType": "Prefix"},
+				map[string]any{"path": "/api", "pathType": "Exact"},
+			}},
+			map[string]any{"host": "b.example.com", "paths": []any{
+				map[string]any{"path": "/", "pathType": "Prefix"},
+			}},
+		},
+	}
+	path := func(p, typ string) []out {
+		return []out{
+			{"          - path: " + p, 34, false},
+			{"            pathType: " + typ, 35, false},
+			{"            backend:", 36, true},
+			{"              service:", 37, true},
+			{"                name: rel-web", 38, false},
+			{"                port:", 39, true},
+			{"                  number: 80", 40, false},
+		}
+	}
+	host := func(h string) []out {
+		return []out{
+			{`    - host: "` + h + `"`, 30, false},
+			{"      http:", 31, true},
+			{"        paths:", 32, true},
+		}
+	}
+	want := []out{
+		{"apiVersion: networking.k8s.io/v1", 4, true},
+		{"kind: Ingress", 5, true},
+		{"metadata:", 6, true},
+		{"  name: rel-web", 7, false},
+		{"  labels:", 8, true},
+		{"    helm.sh/chart: web-0.1.0", 9, false},
+		{"    app.kubernetes.io/name: web", 9, false},
+		{"    app.kubernetes.io/instance: rel", 9, false},
+		{"    app.kubernetes.io/managed-by: Helm", 9, false},
+		{"  annotations:", 11, true},
+		{"    cert-manager.io/cluster-issuer: letsencrypt", 12, false},
+		{"spec:", 14, true},
+		{"  ingressClassName: nginx", 16, false},
+		{"  tls:", 19, true},
+		{"    - hosts:", 21, true},
+		{`        - "a.example.com"`, 23, false},
+		{`        - "b.example.com"`, 23, false},
+		{"      secretName: web-tls", 25, false},
+		{"  rules:", 28, true},
+	}
+	want = append(want, host("a.example.com")...)
+	want = append(want, path("/", "Prefix")...)
+	want = append(want, path("/api", "Exact")...)
+	want = append(want, host("b.example.com")...)
+	want = append(want, path("/", "Prefix")...)
+	check(t, ingress, data, want)
+
+	// Disabled, the template writes only the line end after its last action.
+	v["ingress"] = map[string]any{"enabled": false}
+	check(t, ingress, data, []out{{"", 43, false}})
+}
