@@ -76,6 +76,9 @@ git -C "$work" init -q
 cp fixtures/duplicate-key/fail-repeated-key.yaml "$work/bad.yaml"
 cp fixtures/examples/kubia-manual.yaml "$work/good.yaml"
 echo "# notes" >"$work/notes.md"
+# a Helm chart: a changed template must lint the rendered chart (pre-commit's Go install must ship
+# podlint-render beside podlint)
+cp -r fixtures/repository/charts/web "$work/chart"
 git -C "$work" add -A
 # A private pre-commit home keeps runs independent; the shared module cache keeps the hook's Go
 # build from downloading modules again.
@@ -97,11 +100,14 @@ expect_hook() { # expect_hook pass|fail HOOK FILE [text the output must contain]
 expect_hook fail podlint bad.yaml 'bad.yaml:8:3: error: duplicate key "name" (first at line 5)'
 expect_hook pass podlint good.yaml 'podlint..'
 expect_hook pass podlint notes.md '(no files to check)Skipped'
+expect_hook fail podlint chart/templates/deployment.yaml 'chart/templates/deployment.yaml:35:30: error: containerPort 9090/TCP'
 # The system hook runs the podlint on the PATH.
 mkdir "$tmp/bin"
 go build -o "$tmp/bin/podlint" ./cmd/podlint
+go build -o "$tmp/bin/podlint-render" ./cmd/podlint-render
 PATH="$tmp/bin:$PATH" expect_hook fail podlint-system bad.yaml 'bad.yaml:8:3: error: duplicate key'
 PATH="$tmp/bin:$PATH" expect_hook pass podlint-system good.yaml
+PATH="$tmp/bin:$PATH" expect_hook fail podlint-system chart/templates/_helpers.tpl 'chart/templates/deployment.yaml:35:30: error: containerPort 9090/TCP'
 
 step "goreleaser"
 goreleaser check

@@ -83,6 +83,9 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	if fl.stdinName != "" && !contains(paths, "-") {
 		return usageError(env, fmt.Errorf("--stdin-filename names standard input, but - is not among the paths"))
 	}
+	if v := fl.helm.kubeVersion; v != "" && !config.ValidKubeVersion(v) {
+		return usageError(env, fmt.Errorf("--kube-version: %q is not a Kubernetes version such as v1.37.2", v))
+	}
 	if !flagSet(fs, "fail-if-no-objects") {
 		fl.failIfNoObjects = cfg.FailIfNoObjects
 	}

@@ -26,6 +26,9 @@ type Helm struct {
 
 var kubeVersionRE = regexp.MustCompile(`^v?[0-9]+\.[0-9]+(\.[0-9]+)?([-+].*)?$`)
 
+// ValidKubeVersion says whether s is a Kubernetes version Helm accepts (v1.37.2, 1.30).
+func ValidKubeVersion(s string) bool { return kubeVersionRE.MatchString(s) }
+
 // helm reads the helm key.
 func (p *parser) helm(n *yaml.Node, what string, top bool) (*Helm, error) {
 	h := &Helm{}

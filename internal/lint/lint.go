@@ -169,7 +169,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 				if i < len(files) {
 					results[i] = checkFile(ctx, files[i], stdin, &opts)
 				} else {
-					results[i] = checkUnit(ctx, &rendering.Units[i-len(files)], &opts)
+					u := &rendering.Units[i-len(files)]
+					results[i] = checkUnit(ctx, u, &opts)
+					*u = Unit{} // the rendered text is dropped once checked
 				}
 				if results[i].err != nil {
 					cancel()
