@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/podlint/podlint/internal/config"
@@ -188,13 +187,3 @@ func kustomize(jobs []render.Job, results []render.Result, found *manifest.Found
 }
 
 func indent(s string) int { return len(s) - len(strings.TrimLeft(s, " \t")) }
-
-// sortedKeys is for deterministic iteration.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
