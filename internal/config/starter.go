@@ -8,9 +8,24 @@ const Starter = `# podlint configuration. podlint finds this file in the current
 failLevel: error
 
 # Paths not to lint, as globs relative to this file's folder (** matches any number of folders).
+# YAML that is not Kubernetes (Helm values, CI files) needs no exclude: it is counted, not reported.
 exclude:
   - "**/testdata/**"
-  # - "charts/**"
+  # - "vendor/**"
+
+# Fail when the paths hold no Kubernetes object at all (a CI job pointed at the wrong folder).
+# failIfNoObjects: true
+
+# How Helm charts are rendered (each chart's values.yaml, then these; the flags --values, --set,
+# --set-string, --release-name, --namespace and --kube-version go over them).
+# helm:
+#   releaseName: release
+#   namespace: default
+#   values: [ci/values.yaml]
+#   set: ["image.tag=1.0.0"]
+#   charts:
+#     charts/web:
+#       values: [charts/web/ci/values-prod.yaml]
 
 # Folders of Rego policies to run beside the built-in rules (relative to this file's folder).
 policies: []
