@@ -31,7 +31,7 @@ type Found struct {
 	Named map[string]bool
 }
 
-// Discover expands the command line's paths like Expand, and also finds the Helm charts and
+// Discover expands the command line's paths into files (see Expand), and also finds the Helm charts and
 // kustomizations in the folders it walks. A chart's folder is not walked. A file named on the
 // command line that belongs to a chart (Chart.yaml, values files, templates) stands for its chart; a
 // file named below a kustomization's folder brings that kustomization along (Named), so that a
