@@ -200,6 +200,9 @@ func nothingLinted(paths []string, selector string, s lint.Summary) string {
 		where = fmt.Sprintf("the %d paths given", len(paths))
 	}
 	msg := "no Kubernetes manifests found in " + where
+	if s.Charts+s.Kustomizations > 0 {
+		msg = "no Kubernetes objects were checked in " + where + ": the charts and kustomizations found did not render"
+	}
 	if selector != "" {
 		msg = fmt.Sprintf("no Kubernetes objects matching --selector %q found in %s", selector, where)
 	}

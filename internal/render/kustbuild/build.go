@@ -81,12 +81,7 @@ func (b *build) run() render.Result {
 	sc := &scanner{byDir: map[string]*kust{}, name: b.name}
 	top := sc.scan(b.abs)
 	if len(sc.problems) > 0 {
-		var uses []string
-		if top != nil {
-			for _, k := range top.all(map[*kust]bool{}) {
-				uses = append(uses, b.name(k.file))
-			}
-		}
+		uses := b.declared(top)
 		sort.SliceStable(sc.problems, func(i, j int) bool {
 			a, b := sc.problems[i], sc.problems[j]
 			if a.File != b.File {
@@ -106,6 +101,9 @@ func (b *build) run() render.Result {
 	res := render.Result{Uses: b.uses()}
 	if err != nil {
 		res.Problems = []render.Problem{b.buildProblem(err, top, topFile)}
+		// the build stopped early: what it did not read is still part of it, and a patch is not a
+		// whole object to lint on its own
+		res.Uses = sortedUnique(append(res.Uses, b.declared(top)...))
 		return res
 	}
 	var kusts []*kust
@@ -116,6 +114,27 @@ func (b *build) run() render.Result {
 		res.Outputs = append(res.Outputs, b.output(r, top, kusts))
 	}
 	return res
+}
+
+// declared lists the files the kustomization tree names (kustomization files, resource files, patch
+// files), as podlint names them: what a build would read had it not failed.
+func (b *build) declared(top *kust) []string {
+	if top == nil {
+		return nil
+	}
+	var out []string
+	for _, k := range top.all(map[*kust]bool{}) {
+		out = append(out, b.name(k.file))
+		for _, f := range k.files {
+			out = append(out, b.name(f))
+		}
+		for _, p := range k.patches {
+			if p.patch.File != "" {
+				out = append(out, p.patch.File)
+			}
+		}
+	}
+	return sortedUnique(out)
 }
 
 // uses lists the files the build read, as podlint names them.

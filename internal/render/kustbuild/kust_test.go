@@ -179,7 +179,8 @@ func TestRemoteReferencesAreRefused(t *testing.T) {
 	if len(res.Outputs) != 0 {
 		t.Errorf("built anyway: %+v", res.Outputs)
 	}
-	if !reflect.DeepEqual(res.Uses, []string{file}) {
+	// nothing was built, but the local resource is still the kustomization's, not a file of its own
+	if !reflect.DeepEqual(res.Uses, []string{file, filepath.Join(dir, "local.yaml")}) {
 		t.Errorf("uses %v", res.Uses)
 	}
 }
@@ -240,6 +241,9 @@ func TestBrokenKustomization(t *testing.T) {
 	}
 	if len(res.Outputs) != 0 {
 		t.Errorf("outputs %+v", res.Outputs)
+	}
+	if want := []string{filepath.Join(dir, "kustomization.yaml"), filepath.Join(dir, "pod.yaml")}; !reflect.DeepEqual(res.Uses, want) {
+		t.Errorf("uses %v, want %v: a build that fails still owns its resources", res.Uses, want)
 	}
 }
 
