@@ -111,13 +111,18 @@ PATH="$tmp/bin:$PATH" expect_hook fail podlint-system chart/templates/_helpers.t
 
 step "goreleaser"
 goreleaser check
-# One platform is enough to prove the build settings; the release builds all six.
-goreleaser build --snapshot --single-target --clean --output "$tmp/podlint-snapshot" >"$tmp/goreleaser.log" 2>&1 ||
+# One platform is enough to prove the build settings; the release builds all six. Both programs are
+# built (podlint runs podlint-render from its own folder) and both must carry the stamped version.
+goreleaser build --snapshot --single-target --clean >"$tmp/goreleaser.log" 2>&1 ||
   { cat "$tmp/goreleaser.log"; exit 1; }
+for prog in podlint podlint-render; do
+  bin=$(find "$root/dist" -type f \( -name "$prog" -o -name "$prog.exe" \) | head -n 1)
+  [ -n "$bin" ] || { echo "the snapshot build made no $prog"; ls -R "$root/dist"; exit 1; }
+  got=$("$bin" version)
+  echo "$got"
+  case "$got" in
+    "$prog "*-next) ;;
+    *) echo "the snapshot's $prog version is not stamped: $got"; exit 1 ;;
+  esac
+done
 rm -rf "$root/dist"
-got=$("$tmp/podlint-snapshot" version)
-echo "$got"
-case "$got" in
-  "podlint "*-next) ;;
-  *) echo "the snapshot's version is not stamped: $got"; exit 1 ;;
-esac
