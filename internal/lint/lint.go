@@ -21,6 +21,9 @@ type Issue struct {
 	// AtKey places the finding on the key of the map entry at Path rather than on its value (for
 	// unknown fields, where the key is the mistake).
 	AtKey bool
+	// Line, when above 0, places the finding on that line (counted from 1) of the multi-line string
+	// at Path, as its reader sees it (a line of a shell script), rather than where the string starts.
+	Line int
 }
 
 // Checker inspects one document. Implementations must be safe for use from several goroutines.
@@ -432,9 +435,12 @@ func problemFinding(f *manifest.File, p manifest.Problem) Finding {
 
 func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
 	var pos manifest.Position
-	if is.AtKey {
+	switch {
+	case is.AtKey:
 		pos = doc.KeyPosition(is.Path)
-	} else {
+	case is.Line > 0:
+		pos = doc.LinePosition(is.Path, is.Line)
+	default:
 		pos = doc.Position(is.Path)
 	}
 	return Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
