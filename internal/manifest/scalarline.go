@@ -116,6 +116,7 @@ func (s source) flowLine(node *yaml.Node, n int) (line, col int, ok bool) {
 		i++
 	}
 	value := 1
+	atNext := false // line n starts after an escaped \n that ends its source line: on the next one
 	for {
 		if i >= len(text) || (i == len(text)-1 && text[i] == '\r') {
 			// a line break: fold it, or count the blank lines after it
@@ -134,6 +135,9 @@ func (s source) flowLine(node *yaml.Node, n int) (line, col int, ok bool) {
 			}
 			text = s.lines[li]
 			i = len(text) - len(strings.TrimLeft(text, " \t"))
+			if atNext && value == n {
+				return li + 1, 1 + utf8.RuneCountInString(text[:i]), true
+			}
 			if value >= n {
 				if value > n {
 					return 0, 0, false // a blank line
@@ -149,7 +153,10 @@ func (s source) flowLine(node *yaml.Node, n int) (line, col int, ok bool) {
 				value++
 				i += 2
 				if value == n {
-					return li + 1, 1 + utf8.RuneCountInString(text[:i]), true
+					if strings.TrimRight(text[i:], " \t\r\\") != "" {
+						return li + 1, 1 + utf8.RuneCountInString(text[:i]), true
+					}
+					atNext = true
 				}
 				continue
 			}

@@ -42,6 +42,11 @@ spec:
     - echo one
 
       exec server
+  - name: escape-at-end
+    image: busybox
+    args:
+    - "echo one\n
+      exec server"
   - name: folded
     image: busybox
     args:
@@ -68,8 +73,9 @@ spec:
 		{"/spec/containers/2/args/0", 2, "24:7-24:19"},
 		{"/spec/containers/3/args/0", 2, "30:7-30:9"},
 		{"/spec/containers/4/args/0", 2, "36:7-36:18"},
-		{"/spec/containers/5/args/0", 1, "41:7-41:15"},
-		{"/spec/containers/5/args/0", 2, "44:7-44:18"},
+		{"/spec/containers/5/args/0", 2, "41:7-41:19"},
+		{"/spec/containers/6/args/0", 1, "46:7-46:15"},
+		{"/spec/containers/6/args/0", 2, "49:7-49:18"},
 		{"/spec/containers/0/image", 2, "8:12-8:19"}, // out of range: the value itself
 	}
 	for _, tt := range tests {
