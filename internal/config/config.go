@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -324,6 +325,22 @@ var paramCheckers = map[string]func(p *parser, params *yaml.Node) error{
 			})
 		})
 	},
+	"signal-unsafe-entrypoint": stringLists("signal-unsafe-entrypoint", "ash_images", "ash_tags", "dash_images"),
+	"multi-tier-pod":           stringLists("multi-tier-pod", "databases", "helpers"),
+}
+
+// stringLists checks the parameters of a rule whose parameters are lists of strings (image
+// patterns), each optional.
+func stringLists(id string, names ...string) func(p *parser, params *yaml.Node) error {
+	return func(p *parser, params *yaml.Node) error {
+		return p.mapping(params, "rules."+id+".params", func(k, v *yaml.Node) error {
+			if !slices.Contains(names, k.Value) {
+				return p.errorf(k, "unknown parameter %q of %s (want %s)", k.Value, id, strings.Join(names, ", "))
+			}
+			_, err := p.strings(v, fmt.Sprintf("rules.%s.params.%s", id, k.Value))
+			return err
+		})
+	}
 }
 
 var (

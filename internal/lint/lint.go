@@ -21,6 +21,9 @@ type Issue struct {
 	// AtKey places the finding on the key of the map entry at Path rather than on its value (for
 	// unknown fields, where the key is the mistake).
 	AtKey bool
+	// Line, when above 0, places the finding on that line (counted from 1) of the multi-line string
+	// at Path, as its reader sees it (a line of a shell script), rather than where the string starts.
+	Line int
 }
 
 // Checker inspects one document. Implementations must be safe for use from several goroutines.
@@ -244,6 +247,8 @@ type fileResult struct {
 	// placed are a rendered unit's findings, moved to the files the user edits but not yet matched
 	// against their suppression comments.
 	placed []Finding
+	// selected and unselected are the lines of the objects the selector kept and left out.
+	selected, unselected []manifest.LineRange
 }
 
 // checkFile loads one file and checks each of its objects. The file's documents are dropped when it
@@ -275,9 +280,35 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 	// reported as unused.
 	kept, directives, removed := suppress(f, configure(findings, opts.Rule), f.Spans, opts.KnownRule, activeRule(opts), opts.NoSuppress)
 	r.suppressed.Comment += removed
-	// findings about directives are subject to configuration too
+	// findings about directives are subject to configuration too; those inside an object the
+	// selector left out go with the object
+	directives = dropUnselected(directives, r.selected, r.unselected)
 	r.findings = append(kept, configure(directives, opts.Rule)...)
 	return r
+}
+
+// dropUnselected removes the findings that sit in an object the selector left out (and in none
+// it kept: the items of one List share their document's lines).
+func dropUnselected(findings []Finding, selected, unselected []manifest.LineRange) []Finding {
+	if len(unselected) == 0 {
+		return findings
+	}
+	in := func(ranges []manifest.LineRange, line int) bool {
+		for _, r := range ranges {
+			if r.Contains(line) {
+				return true
+			}
+		}
+		return false
+	}
+	kept := findings[:0]
+	for _, fd := range findings {
+		if in(unselected, fd.Line) && !in(selected, fd.Line) {
+			continue
+		}
+		kept = append(kept, fd)
+	}
+	return kept
 }
 
 // checkUnit checks rendered text and places its findings in the files the user edits; they are
@@ -310,8 +341,10 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 	}
 	for _, doc := range f.Documents {
 		if opts.Select != nil && !opts.Select(doc) {
+			r.unselected = append(r.unselected, doc.Lines)
 			continue
 		}
+		r.selected = append(r.selected, doc.Lines)
 		r.objects++
 		if opts.ListObjects {
 			r.checked = append(r.checked, doc.Object)
@@ -432,9 +465,12 @@ func problemFinding(f *manifest.File, p manifest.Problem) Finding {
 
 func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
 	var pos manifest.Position
-	if is.AtKey {
+	switch {
+	case is.AtKey:
 		pos = doc.KeyPosition(is.Path)
-	} else {
+	case is.Line > 0:
+		pos = doc.LinePosition(is.Path, is.Line)
+	default:
 		pos = doc.Position(is.Path)
 	}
 	return Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,

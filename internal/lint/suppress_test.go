@@ -177,3 +177,20 @@ func TestInvalidSuppressionIsConfigurable(t *testing.T) {
 		t.Errorf("findings %q (%v)", got, res.Findings)
 	}
 }
+
+func TestSelectDropsDirectivesOfObjectsLeftOut(t *testing.T) {
+	src := "apiVersion: v1\nkind: Pod\nmetadata: {labels: {env: dev}}\nspec:\n  containers:\n  - name: a\n    image: ok  # podlint:ignore cmd -- no command here\n  - name: b\n    image: ok  # podlint:ignore cmd\n---\napiVersion: v1\nkind: Pod\nmetadata: {labels: {env: prod}}\nspec:\n  containers:\n  - name: a\n    image: ok  # podlint:ignore cmd -- stale\n"
+	prod := func(d *manifest.Document) bool {
+		v, _ := manifest.Get(d.Value, manifest.Path{"metadata", "labels", "env"})
+		return v == "prod"
+	}
+	res := runOn(t, src, Options{Select: prod})
+	// the unused and the reasonless directive of the dev pod go with it; the prod pod's stays
+	if got := lines(res); got != "17 image, 17 invalid-suppression" {
+		t.Errorf("with the selector: findings %q", got)
+	}
+	res = runOn(t, src, Options{})
+	if got := lines(res); got != "17 image, 17 invalid-suppression, 7 image, 7 invalid-suppression, 9 image, 9 invalid-suppression" {
+		t.Errorf("without: findings %q", got)
+	}
+}

@@ -28,6 +28,9 @@ type decoder struct {
 	// outer is the alias being expanded at the top of the stack: a refused expansion is reported
 	// there, where the reader sees the alias, not deep inside the anchored value.
 	outer *yaml.Node
+	// root is the document's top mapping: a duplicate apiVersion, kind or metadata there is two
+	// objects written without a separator.
+	root *yaml.Node
 	// expanding holds the anchored nodes being expanded, to refuse an anchor that contains itself.
 	expanding map[*yaml.Node]bool
 }
@@ -45,6 +48,10 @@ func (d *decoder) posOf(n *yaml.Node) Position { return d.src.span(n) }
 func (d *decoder) decode(n *yaml.Node) (v any, ok bool) {
 	if d.budget == 0 {
 		d.budget = maxExpansion
+	}
+	d.root = n
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		d.root = n.Content[0]
 	}
 	v = d.value(n, false)
 	return v, !d.failed
@@ -125,8 +132,11 @@ func (d *decoder) mapping(n *yaml.Node, viaAlias bool) map[string]any {
 		}
 		if seen != nil {
 			if first, dup := seen[key]; dup {
-				d.problems = append(d.problems, Problem{Rule: RuleDuplicateKey, Pos: d.posOf(k),
-					Message: fmt.Sprintf("duplicate key %q (first at line %d): only this last value counts", key, first.Line+d.src.off)})
+				msg := fmt.Sprintf("duplicate key %q (first at line %d): only this last value counts", key, first.Line+d.src.off)
+				if n == d.root && (key == "apiVersion" || key == "kind" || key == "metadata") {
+					msg += "; two objects seem to run together: a --- separator line is probably missing between them"
+				}
+				d.problems = append(d.problems, Problem{Rule: RuleDuplicateKey, Pos: d.posOf(k), Message: msg})
 			} else {
 				seen[key] = k
 			}

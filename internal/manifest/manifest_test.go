@@ -291,3 +291,23 @@ func TestNotManifest(t *testing.T) {
 		})
 	}
 }
+
+func TestDuplicateKeyOfTwoObjectsRunTogether(t *testing.T) {
+	f := load(t, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n  labels: {a: x, a: y}\n")
+	var got []string
+	for _, d := range f.Documents {
+		for _, p := range d.Problems {
+			got = append(got, fmt.Sprintf("%d %s", p.Pos.Line, p.Message))
+		}
+	}
+	hint := "; two objects seem to run together: a --- separator line is probably missing between them"
+	want := []string{
+		`5 duplicate key "apiVersion" (first at line 1): only this last value counts` + hint,
+		`6 duplicate key "kind" (first at line 2): only this last value counts` + hint,
+		`7 duplicate key "metadata" (first at line 3): only this last value counts` + hint,
+		`9 duplicate key "a" (first at line 9): only this last value counts`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

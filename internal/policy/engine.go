@@ -367,7 +367,8 @@ func (e *Engine) cancelFor(ctx context.Context) topdown.Cancel {
 // issueOf reads one result of a finding rule: a string message, or an object with msg and
 // optionally path (a list of keys and indexes, or a JSON pointer), severity (error, warning or
 // info, overriding the rule's), and at: "key" to point at the key of the map entry at path rather
-// than its value (for a key that is itself the mistake).
+// than its value (for a key that is itself the mistake), or line: N to point at line N (from 1) of
+// the multi-line string at path (the line of a script that holds the offending command).
 func issueOf(o output, r any) lint.Issue {
 	is := lint.Issue{Rule: o.id, Severity: o.severity}
 	obj, ok := r.(map[string]any)
@@ -387,6 +388,11 @@ func issueOf(o output, r any) lint.Issue {
 		}
 	}
 	is.AtKey = obj["at"] == "key"
+	if n, ok := obj["line"].(json.Number); ok {
+		if v, err := n.Int64(); err == nil && v > 0 {
+			is.Line = int(v)
+		}
+	}
 	return is
 }
 

@@ -90,6 +90,7 @@ type scope struct {
 	job        int
 	pipeline   int
 	operator   string
+	loop       int // the outermost loop around the command, numbered from 1 in source order
 	nested     []string
 	redirects  []any
 }
@@ -104,8 +105,18 @@ type walker struct {
 	traps     []any
 	jobs      int
 	pipelines int
+	loops     int
 	last      int
 	printer   *syntax.Printer
+}
+
+// enterLoop numbers a loop that no other loop encloses.
+func (w *walker) enterLoop(sc scope) scope {
+	if sc.loop == 0 {
+		w.loops++
+		sc.loop = w.loops
+	}
+	return sc
 }
 
 func (w *walker) stmts(list []*syntax.Stmt, sc scope) {
@@ -165,11 +176,11 @@ func (w *walker) stmt(s *syntax.Stmt, sc scope) {
 		if x.Until {
 			kind = "until"
 		}
-		in := sc.nest(kind)
+		in := w.enterLoop(sc).nest(kind)
 		w.stmts(x.Cond, in)
 		w.stmts(x.Do, in)
 	case *syntax.ForClause:
-		w.stmts(x.Do, sc.nest("for"))
+		w.stmts(x.Do, w.enterLoop(sc).nest("for"))
 	case *syntax.CaseClause:
 		in := sc.nest("case")
 		for _, it := range x.Items {
@@ -246,6 +257,7 @@ func (w *walker) add(words []string, isExec bool, s *syntax.Stmt, sc scope) {
 		"job":        sc.job,
 		"pipeline":   sc.pipeline,
 		"operator":   sc.operator,
+		"loop":       sc.loop,
 		"nested":     nested,
 		"top_level":  len(sc.nested) == 0,
 		"redirects":  redirects,

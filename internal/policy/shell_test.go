@@ -15,6 +15,7 @@ type cmdSummary struct {
 	Exec       bool
 	Operator   string
 	Pipeline   int
+	Loop       int
 	Nested     []string
 }
 
@@ -24,7 +25,7 @@ func summarize(t *testing.T, res map[string]any) []cmdSummary {
 	for _, c := range res["commands"].([]any) {
 		m := c.(map[string]any)
 		s := cmdSummary{Program: m["program"].(string), Background: m["background"].(bool), Exec: m["exec"].(bool),
-			Operator: m["operator"].(string), Pipeline: m["pipeline"].(int)}
+			Operator: m["operator"].(string), Pipeline: m["pipeline"].(int), Loop: m["loop"].(int)}
 		for _, a := range m["args"].([]any) {
 			s.Args = append(s.Args, a.(string))
 		}
@@ -48,7 +49,13 @@ func TestParseShellCommands(t *testing.T) {
 		{`echo "a & b" 'c & d' e\&f`, []cmdSummary{{Program: "echo", Args: []string{"a & b", "c & d", "e&f"}}}},
 		{"ps aux | grep x | wc -l", []cmdSummary{{Program: "ps", Args: []string{"aux"}, Pipeline: 1}, {Program: "grep", Args: []string{"x"}, Pipeline: 1}, {Program: "wc", Args: []string{"-l"}, Pipeline: 1}}},
 		{"(a; b) &", []cmdSummary{{Program: "a", Background: true, Nested: []string{"subshell"}}, {Program: "b", Background: true, Nested: []string{"subshell"}}}},
-		{"while true; do sleep 1; done", []cmdSummary{{Program: "true", Nested: []string{"while"}}, {Program: "sleep", Args: []string{"1"}, Nested: []string{"while"}}}},
+		{"while true; do sleep 1; done", []cmdSummary{{Program: "true", Loop: 1, Nested: []string{"while"}}, {Program: "sleep", Args: []string{"1"}, Loop: 1, Nested: []string{"while"}}}},
+		{"for f in *; do while read l; do echo $l; done < $f; done; until a; do b; done", []cmdSummary{
+			{Program: "read", Args: []string{"l"}, Loop: 1, Nested: []string{"for", "while"}},
+			{Program: "echo", Args: []string{"$l"}, Loop: 1, Nested: []string{"for", "while"}},
+			{Program: "a", Loop: 2, Nested: []string{"until"}},
+			{Program: "b", Loop: 2, Nested: []string{"until"}},
+		}},
 		{"if [ -f x ]; then exec a; else exec b; fi", []cmdSummary{
 			{Program: "[", Args: []string{"-f", "x", "]"}, Nested: []string{"if"}},
 			{Program: "a", Exec: true, Nested: []string{"if"}},

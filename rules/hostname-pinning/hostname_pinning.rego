@@ -7,6 +7,11 @@
 #   set in the manifest, and required node affinity that can only ever match named hosts: every
 #   term has a `kubernetes.io/hostname In [...]` expression or a `metadata.name In [...]` field.
 #
+#   A Pod as the cluster shows it (`kubectl get pod -o yaml`) carries the nodeName the scheduler
+#   chose; a Pod with `metadata.ownerReferences` (a controller made it) or with a `status` is such
+#   output, and its nodeName is not reported. Its node selector and affinity still are: they come
+#   from the author.
+#
 #   Selecting a group of nodes by what they offer (`gpu: "true"`, a zone, an instance type) is fine
 #   and is not reported.
 # related_resources:
@@ -43,10 +48,24 @@ deny contains finding if {
 	name := pod.spec.nodeName
 	is_string(name)
 	name != ""
+	not _scheduled(pod)
 	finding := {
 		"msg": sprintf("nodeName %q binds the pod to one node and bypasses the scheduler; it cannot run anywhere else when that node goes away", [name]),
 		"path": array.concat(pod.path, ["nodeName"]),
 	}
+}
+
+# _scheduled(pod) is true for a pod as the cluster shows it (kubectl get -o yaml): one a controller
+# made (ownerReferences) or one with a status. Its nodeName was written by the scheduler, not by the
+# author of the manifest.
+_scheduled(pod) if {
+	pod.metadata_path == ["metadata"]
+	count(object.get(input, ["metadata", "ownerReferences"], [])) > 0
+}
+
+_scheduled(pod) if {
+	pod.metadata_path == ["metadata"]
+	object.get(input, "status", null) != null
 }
 
 _terms_path := ["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]

@@ -70,3 +70,19 @@ test_message_lists_hosts if {
 	some f in findings
 	contains(f.msg, "a, b")
 }
+
+test_node_name_written_by_the_scheduler_passes if {
+	owned := object.union(pod({"nodeName": "worker-3"}), {"metadata": {"name": "web-7d4b9-x2k", "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7d4b9", "uid": "1", "controller": true}]}})
+	{f.path | some f in rule.deny with input as owned} == set()
+	shown := object.union(pod({"nodeName": "worker-3"}), {"status": {"phase": "Running"}})
+	{f.path | some f in rule.deny with input as shown} == set()
+
+	# the author's own pinning is still reported
+	pinned := object.union(pod({"nodeName": "worker-3", "nodeSelector": {"kubernetes.io/hostname": "worker-3"}}), {"status": {}})
+	{f.path | some f in rule.deny with input as pinned} == {["spec", "nodeSelector", "kubernetes.io/hostname"]}
+}
+
+test_node_name_in_a_template_of_an_owned_workload if {
+	rs := {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"ownerReferences": [{"kind": "Deployment", "name": "web"}]}, "spec": {"template": {"spec": {"nodeName": "worker-3", "containers": [{"name": "a"}]}}}}
+	{f.path | some f in rule.deny with input as rs} == {["spec", "template", "spec", "nodeName"]}
+}

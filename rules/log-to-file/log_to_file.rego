@@ -10,10 +10,15 @@
 #   long-running command) when its output goes to a file: `> /var/log/app.log`, `>>`, `2>`, `&>`,
 #   or an `exec > file` that sends all later output there. Redirections to /dev/stdout, /dev/stderr
 #   and /proc/1/fd/1 or 2 (or /proc/self/fd/...) are fine, and so are redirections of setup steps
-#   before the main process and `| tee FILE`, which keeps a copy on standard output. In pods that
-#   run to completion (Jobs, CronJobs, restartPolicy Never or OnFailure) only redirections of
-#   standard error count, since a task's standard output is often the data it produces; ordinary
-#   init containers are setup steps and are not checked.
+#   before the main process and `| tee FILE`, which keeps a copy on standard output. When the
+#   script's work is a loop (`while true; do echo ... >> /var/log/app.log; sleep 5; done`), a
+#   command of the loop that appends (`>>`, `&>>`) to a log file (under /var/log, ending in `.log`,
+#   or in a folder named `log` or `logs`) is reported too. A file overwritten each round (`date >
+#   /tmp/alive`) holds a state, and other files a loop appends to may be data: both are left alone. Findings point at
+#   the script line that holds the redirection. In pods that run to completion (Jobs, CronJobs,
+#   restartPolicy Never or OnFailure) only redirections of standard error count, since a task's
+#   standard output is often the data it produces; ordinary init containers are setup steps and
+#   are not checked.
 #
 #   Options that point a program's log at a file (`--log-file=PATH`, `--logfile PATH`,
 #   `--log_dir=PATH` and the like) in the command or args are reported at info level, unless the
@@ -86,19 +91,38 @@ _counts(_, false)
 
 _counts(streams, true) if "stderr" in streams
 
-# _script_targets maps the index of each script in _scripts to the files its main output goes to.
-_script_targets[i] := targets if {
+# _script_sites maps the index of each script in _scripts to where its main output goes to files:
+# {target, line, loop}, line being the script line of the command with the redirection. That is the
+# main command's pipeline and the bare `exec >file` commands before it; and when the main command
+# runs in a loop, every command of that loop that appends to a log file (a loop that logs each
+# round; a file overwritten each round holds a state, such as a heartbeat, not a log).
+_script_sites[i] := sites if {
 	some i, x in _scripts
 	m := x.main
 	parsed := x.cmd.parsed
-	members := lib.pipeline_members(parsed, parsed.commands[m])
-	targets := {r.target |
-		some cmd in array.concat(members, _exec_redirects_before(parsed, m))
+	main := parsed.commands[m]
+	direct := [{"target": r.target, "line": cmd.line, "loop": false} |
+		some cmd in array.concat(lib.pipeline_members(parsed, main), _exec_redirects_before(parsed, m))
 		some r in cmd.redirects
 		_to_file(r, x.completes)
-	}
-	count(targets) > 0
+	]
+	looped := [{"target": r.target, "line": cmd.line, "loop": true} |
+		main.loop != 0
+		some cmd in parsed.commands
+		cmd.loop == main.loop
+		not cmd.background
+		some r in cmd.redirects
+		r.op in {">>", "&>>"}
+		_log_file(r.target)
+		_to_file(r, x.completes)
+	]
+	sites := array.concat(direct, looped)
+	count(sites) > 0
 }
+
+# _log_file(target) is true for a file that its name calls a log: under /var/log, ending in .log,
+# or with a part named log or logs. A loop that appends to another file may be collecting data.
+_log_file(target) if regex.match(`(?i)(^|/)var/log/|\.log$|(^|[/._-])logs?([/._-]|$)`, target)
 
 # _exec_redirects_before lists the bare `exec >file` commands before index m: they send the
 # output of everything after them to the file.
@@ -111,14 +135,23 @@ _exec_redirects_before(parsed, m) := [cmd |
 ]
 
 deny contains finding if {
-	some i, targets in _script_targets
+	some i, sites in _script_sites
 	x := _scripts[i]
 	main := x.cmd.parsed.commands[x.main]
+	targets := {s.target | some s in sites}
 	finding := {
-		"msg": sprintf("the %s script of %s sends the output of %s to %s: kubectl logs and the cluster's log collection do not see it", [x.cmd.shell, x.c.label, _name(main), concat(", ", sort(targets))]),
+		"msg": sprintf("the %s script of %s %s to %s: kubectl logs and the cluster's log collection do not see it", [x.cmd.shell, x.c.label, _what(main, sites), concat(", ", sort(targets))]),
 		"path": lib.argv_path(x.c, x.cmd.script_index),
+		"line": min({s.line | some s in sites}),
 	}
 }
+
+# _what says whose output goes to the file: the main command's, or a loop's when only the loop
+# around it writes there.
+_what(main, sites) := sprintf("sends the output of %s", [_name(main)]) if {
+	some s in sites
+	not s.loop
+} else := sprintf("runs a %s loop that appends its output", [lib.loop_kind(main)])
 
 _name(cmd) := cmd.program if {
 	cmd.program != ""
@@ -199,6 +232,7 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("the %s script of %s runs %s, which writes its log to %s (--%s): kubectl logs and the cluster's log collection do not see it", [x.cmd.shell, x.c.label, _name(main), o.value, o.option]),
 		"path": lib.argv_path(x.c, x.cmd.script_index),
+		"line": main.line,
 		"severity": "info",
 	}
 }

@@ -140,3 +140,34 @@ test_logdir_of_tensorboard_is_data if {
 test_similar_options_are_not_log_files if {
 	flagged({"command": ["server", "--log-file-max-size=10", "--log-level=debug", "--logfile-format=json"]}) == set()
 }
+
+lines(container) := {f.line | some f in rule.deny with input as pod(container)}
+
+test_a_loop_that_appends_to_a_file if {
+	loop := {"command": ["sh", "-c", "while true; do\n  echo \"$(date) alive\" >> /var/log/app.log\n  sleep 5\ndone"]}
+	flagged(loop) == warning
+	message(loop) == "the sh script of container \"app\" runs a while loop that appends its output to /var/log/app.log: kubectl logs and the cluster's log collection do not see it"
+	lines(loop) == {2}
+	flagged({"command": ["sh", "-c", "mkdir -p /logs; for i in $(seq 1 1000000); do date &>> /logs/out; sleep 1; done"]}) == warning
+	flagged({"command": ["sh", "-c", "while true; do { date; df -h; } >> /var/log/disk.log; sleep 60; done"]}) == warning
+}
+
+test_loops_that_do_not_log_to_a_file_pass if {
+	# a heartbeat file overwritten each round is a state
+	flagged({"command": ["sh", "-c", "while true; do date > /tmp/alive; sleep 5; done"]}) == set()
+	flagged({"command": ["sh", "-c", "while true; do echo tick >> /dev/stdout; sleep 5; done"]}) == set()
+	flagged({"command": ["sh", "-c", "while true; do echo tick; sleep 5; done"]}) == set()
+	flagged({"command": ["sh", "-c", "while true; do date >> /data/blogs.txt; sleep 5; done"]}) == set()
+
+	# a loop that is only setup, before the main process
+	flagged({"command": ["sh", "-c", "for f in /conf/*; do cat $f >> /etc/app.conf; done; exec server"]}) == set()
+
+	# a loop in the background is not the script's main work
+	flagged({"command": ["sh", "-c", "while true; do date >> /tmp/beat; sleep 5; done & exec server"]}) == set()
+}
+
+test_findings_point_at_the_redirection if {
+	lines({"command": ["sh", "-c", "set -e\nmkdir -p /var/log/app\nexec server \\\n  >> /var/log/app/out.log"]}) == {3}
+	lines({"command": ["sh", "-c", "exec >/var/log/all.log 2>&1\nsetup\nserver"]}) == {1}
+	lines({"command": ["sh", "-c", "setup\nserver --log-file=/var/log/s.log"]}) == {2}
+}

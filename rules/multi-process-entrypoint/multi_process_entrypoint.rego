@@ -12,6 +12,12 @@
 #   gosu, su-exec), and parses `sh -c` and `bash -c` scripts in their own dialect. `a && b`,
 #   `a; exec b` and a quoted `&` run one process at a time and are fine, and so is a single process
 #   started in the background and waited for (`server & wait`).
+#
+#   Some programs put themselves in the background and return, so the script goes on to start the
+#   next one: `php-fpm -D`, `redis-server --daemonize yes`, `sshd` without `-D`, `crond` or `cron`
+#   without `-f`, and `nginx` without `daemon off` in its `-g` directives. Such a program followed
+#   by another long-running one is reported as a background job would be. Findings point at the
+#   script line of the first process that keeps running beside the others.
 # related_resources:
 #   - ref: https://kubernetes.io/docs/concepts/workloads/pods/#how-pods-manage-multiple-containers
 #     description: How pods group several containers, each with its own process
@@ -107,37 +113,106 @@ deny contains finding if {
 	}
 }
 
+# _daemon(cmd) is a reason when cmd is a program that daemonizes itself: it forks into the
+# background and returns, so the script goes on to the next command while it runs.
+_daemon(cmd) := "-D" if {
+	startswith(cmd.program, "php-fpm")
+	some a in cmd.args
+	a in {"-D", "--daemonize"}
+} else := "--daemonize yes" if {
+	cmd.program in {"redis-server", "valkey-server", "redis-sentinel"}
+	some i, a in cmd.args
+	a == "--daemonize"
+	lower(cmd.args[i + 1]) == "yes"
+} else := "without -D" if {
+	cmd.program == "sshd"
+	not _has_any(cmd.args, {"-D", "-d", "-t", "-T", "-V"})
+	not _flag_letter(cmd.args, "D")
+} else := "without -f" if {
+	cmd.program in {"crond", "cron"}
+	not _has_any(cmd.args, {"-f", "-n", "-V", "--help"})
+	not _flag_letter(cmd.args, "f")
+	not _flag_letter(cmd.args, "n")
+} else := "without daemon off" if {
+	cmd.program == "nginx"
+	not _has_any(cmd.args, {"-s", "-t", "-T", "-v", "-V", "-h", "-?"})
+	not _nginx_foreground(cmd.args)
+}
+
+_has_any(args, set) if {
+	some a in args
+	a in set
+}
+
+# _flag_letter(args, l) is true when a word of joined single-letter flags holds l (-fd, -lf).
+_flag_letter(args, l) if {
+	some a in args
+	regex.match(`^-[A-Za-z]+$`, a)
+	contains(a, l)
+}
+
+_nginx_foreground(args) if {
+	some a in args
+	regex.match(`daemon\s+off`, a)
+}
+
+# _daemons is the set of the indexes of the commands of a script that daemonize themselves, in the
+# foreground of the script (one in the background is a background job already), and that another
+# long-running command follows. The last one of a script is left alone: nothing runs beside it,
+# and its configuration file may keep it in the foreground (`daemon off;` in nginx.conf).
+_daemons(commands) := {i |
+	some i, cmd in commands
+	not cmd.background
+	not cmd.exec
+	not "function" in cmd.nested
+	_daemon(cmd)
+	some j, next in commands
+	j > i
+	not next.background
+	_long_running(next)
+}
+
 deny contains finding if {
 	some i, x in _scripts
 	not _script_supervisors[i]
 	commands := x.cmd.parsed.commands
 	jobs := {cmd.job | some cmd in commands; cmd.background}
-	count(jobs) > 0
-	first := min({i | some i, cmd in commands; cmd.background})
+	daemons := _daemons(commands)
+	count(jobs) + count(daemons) > 0
+	starts := {i | some i, cmd in commands; cmd.background} | daemons
+	first := min(starts)
 	foreground := [cmd.program |
 		some i, cmd in commands
 		i > first
 		not cmd.background
+		not i in daemons
 		_long_running(cmd)
 	]
-	count(jobs) + min([count(foreground), 1]) >= 2
+	count(jobs) + count(daemons) + min([count(foreground), 1]) >= 2
 	background := [_job_name(commands, j) | some j in jobs]
+	daemonized := [sprintf("%s daemonizes itself (%s)", [commands[d].program, _daemon(commands[d])]) | some d in sort(daemons)]
 	finding := {
-		"msg": sprintf("the %s script of %s starts more than one long-running process: %s", [x.cmd.shell, x.c.label, _summary(background, foreground)]),
+		"msg": sprintf("the %s script of %s starts more than one long-running process: %s", [x.cmd.shell, x.c.label, _summary(background, daemonized, foreground)]),
 		"path": lib.argv_path(x.c, x.cmd.script_index),
+		"line": commands[first].line,
 	}
 }
 
-# A job is named after its first command.
+# A job is named after its first command that is not a quick step (cd /srv && ./run.py & runs
+# run.py in the background), or its first command when all are.
 _job_name(commands, j) := name if {
-	firsts := [cmd.program | some cmd in commands; cmd.job == j]
-	name := _or_subshell(firsts[0])
+	members := [cmd.program | some cmd in commands; cmd.job == j]
+	work := [p | some p in members; not lib.quick_programs[p]]
+	name := _or_subshell(array.concat(work, members)[0])
 }
 
 _or_subshell(program) := "a subshell" if {
 	program == ""
 } else := program
 
-_summary(background, foreground) := sprintf("%s in the background with &", [concat(", ", sort(background))]) if {
-	count(foreground) == 0
-} else := sprintf("%s in the background with &, then %s", [concat(", ", sort(background)), foreground[0]])
+_summary(background, daemonized, foreground) := concat(", then ", array.concat(_started(background, daemonized), array.slice(foreground, 0, 1)))
+
+_started(background, daemonized) := array.concat(bg, daemonized) if {
+	count(background) > 0
+	bg := [sprintf("%s in the background with &", [concat(", ", sort(background))])]
+} else := daemonized

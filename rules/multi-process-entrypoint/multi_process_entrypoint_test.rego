@@ -95,3 +95,41 @@ test_message_names_the_processes if {
 	contains(f.msg, "nginx in the background")
 	contains(f.msg, "then php-fpm")
 }
+
+messages(container) := {f.msg | some f in rule.deny with input as pod(container)}
+
+lines(container) := {f.line | some f in rule.deny with input as pod(container)}
+
+test_programs_that_daemonize_themselves if {
+	messages({"command": ["sh", "-c", "php-fpm -D && exec nginx -g 'daemon off;'"]}) == {"the sh script of container \"app\" starts more than one long-running process: php-fpm daemonizes itself (-D), then nginx"}
+	messages({"command": ["sh", "-c", "redis-server --daemonize yes; exec node server.js"]}) == {"the sh script of container \"app\" starts more than one long-running process: redis-server daemonizes itself (--daemonize yes), then node"}
+	messages({"command": ["sh", "-c", "/usr/sbin/sshd && exec gunicorn app:app"]}) == {"the sh script of container \"app\" starts more than one long-running process: sshd daemonizes itself (without -D), then gunicorn"}
+	messages({"command": ["sh", "-c", "crond -l 2 && tail -f /var/log/cron.log"]}) == {"the sh script of container \"app\" starts more than one long-running process: crond daemonizes itself (without -f), then tail"}
+	messages({"command": ["sh", "-c", "nginx; exec php-fpm -F"]}) == {"the sh script of container \"app\" starts more than one long-running process: nginx daemonizes itself (without daemon off), then php-fpm"}
+	flagged({"command": ["sh", "-c", "php-fpm -D\nnginx"]}) == {script_path}
+}
+
+test_daemons_in_the_foreground_pass if {
+	flagged({"command": ["sh", "-c", "php-fpm -F"]}) == set()
+	flagged({"command": ["sh", "-c", "nginx -t && exec nginx -g 'daemon off;'"]}) == set()
+	flagged({"command": ["sh", "-c", "ssh-keygen -A && exec /usr/sbin/sshd -D -e"]}) == set()
+	flagged({"command": ["sh", "-c", "exec crond -f -l 2"]}) == set()
+	flagged({"command": ["sh", "-c", "redis-server --daemonize no"]}) == set()
+	flagged({"command": ["sh", "-c", "setup; nginx -s reload; exec app"]}) == set()
+
+	# a daemon alone: one process (the container then ends, which is another matter)
+	flagged({"command": ["sh", "-c", "cron"]}) == set()
+}
+
+test_background_job_named_after_its_work if {
+	messages({"command": ["sh", "-c", "cd /srv && ./run.py > /dev/null & exec nginx"]}) == {"the sh script of container \"app\" starts more than one long-running process: run.py in the background with &, then nginx"}
+}
+
+test_findings_point_at_the_first_process if {
+	lines({"command": ["sh", "-c", "set -e\nworker &\nexec server"]}) == {2}
+	lines({"command": ["sh", "-c", "mkdir -p /run/php\nphp-fpm -D\nexec nginx -g 'daemon off;'"]}) == {2}
+}
+
+test_two_daemons if {
+	messages({"command": ["sh", "-c", "sshd; crond; exec nginx -g 'daemon off;'"]}) == {"the sh script of container \"app\" starts more than one long-running process: sshd daemonizes itself (without -D), then crond daemonizes itself (without -f), then nginx"}
+}

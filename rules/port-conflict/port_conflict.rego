@@ -50,6 +50,14 @@ _where(pod, a, b) := sprintf("earlier in the same container (%s)", [lib.format_p
 	a.container == b.container
 } else := sprintf("by %s (%s)", [pod.containers[a.container].label, lib.format_path(a.path)])
 
+# _label(pod, b, a) names b's container; when a's has the same name (the API server rejects that,
+# but the manifest says it), it adds where it is, so that the message tells them apart.
+_label(pod, b, a) := sprintf("%s at %s", [c.label, lib.format_path(c.path)]) if {
+	a.container != b.container
+	c := pod.containers[b.container]
+	c.label == pod.containers[a.container].label
+} else := pod.containers[b.container].label
+
 deny contains finding if {
 	some pod in lib.pods
 	pod.repeated_ports # cheap guard first: most pods declare each port once
@@ -63,7 +71,7 @@ deny contains finding if {
 	]
 	count(earlier) > 0
 	finding := {
-		"msg": sprintf("containerPort %v/%s of %s is also declared %s; containers that run at the same time share the pod's network and only one can listen on it", [b.port, b.protocol, pod.containers[b.container].label, _where(pod, earlier[0], b)]),
+		"msg": sprintf("containerPort %v/%s of %s is also declared %s; containers that run at the same time share the pod's network and only one can listen on it", [b.port, b.protocol, _label(pod, b, earlier[0]), _where(pod, earlier[0], b)]),
 		"path": array.concat(b.path, ["containerPort"]),
 	}
 }
@@ -84,7 +92,7 @@ deny contains finding if {
 	]
 	count(earlier) > 0
 	finding := {
-		"msg": sprintf("hostPort %v/%s of %s is also claimed %s; the node can give it to only one of them", [b.host_port, b.protocol, pod.containers[b.container].label, _where(pod, earlier[0], b)]),
+		"msg": sprintf("hostPort %v/%s of %s is also claimed %s; the node can give it to only one of them", [b.host_port, b.protocol, _label(pod, b, earlier[0]), _where(pod, earlier[0], b)]),
 		"path": array.concat(b.path, ["hostPort"]),
 	}
 }

@@ -130,3 +130,11 @@ test_malformed_ports_are_ignored if {
 		c("b", [{"containerPort": "8080"}, "x", {"name": "http"}]),
 	]})
 }
+
+test_containers_with_the_same_name_are_told_apart if {
+	findings := port_conflict.deny with input as pod({"containers": [
+		c("web", [{"containerPort": 8080}]),
+		c("web", [{"containerPort": 8080}]),
+	]})
+	{f.msg | some f in findings} == {`containerPort 8080/TCP of container "web" at spec.containers[1] is also declared by container "web" (spec.containers[0].ports[0]); containers that run at the same time share the pod's network and only one can listen on it`}
+}

@@ -15,17 +15,29 @@
 #   pipeline, where the shell must stay.
 #
 #   Some shells hand over to a script's final command by themselves when nothing can follow it
-#   and no trap is set: busybox ash (the sh of Alpine images) always, bash from version 5.1 on
-#   when it is a plain command without redirections. dash, the sh of Debian and Ubuntu images,
-#   never does. So `ash` scripts ending in a plain command are not reported, and such bash scripts
+#   and no trap is set: busybox ash always, after `;` and `&&` alike, and bash from version 5.1 on
+#   when it is a plain command without redirections. dash never does, not even for a script of one
+#   command. So `ash` scripts ending in a plain command are not reported, and such bash scripts
 #   are reported at info level, since bash before 5.1 (RHEL 8 and older) keeps the shell.
 #
+#   `sh` is whatever shell the image installed as /bin/sh, and the rule reads it from the image
+#   when it knows the image: busybox ash in the images of `ash_images` and in images whose tag
+#   matches `ash_tags` (busybox, alpine, `python:3.12-alpine`), dash in the images of
+#   `dash_images` (Debian, Ubuntu and the official images built on them: `python:3.12-slim`,
+#   `node:22`, `nginx`). In a dash image even a script of one command without `exec` is reported,
+#   since dash stays the parent of its only command. For other images `sh` is read as a POSIX shell
+#   that may be either: scripts of several commands are reported, a single command is not. The
+#   three lists are parameters of the rule: image repositories as multi-tier-pod reads them
+#   (without registry, tag and digest; a pattern without a slash matches the last part, `*`
+#   matches within one part), and globs over the tag. An `alpine` tag wins over the repository:
+#   `python:3.12-alpine` is ash.
+#
 #   There is no finding when the last command is exec'd, when the script is a single simple
-#   command (bash and busybox replace themselves with it; dash does not, so `exec` is still the
-#   safe way to write it), when the script traps TERM, when an init that forwards signals (tini,
-#   dumb-init, catatonit) runs the shell, for ordinary init containers, and for pods that run to
-#   completion: Jobs, CronJobs, and pods with restartPolicy Never or OnFailure. podlint cannot see
-#   an image's own entrypoint: a shell given in `args` alone runs under it.
+#   command in a shell that is not known to be dash, when the script traps TERM, when an init that
+#   forwards signals (tini, dumb-init, catatonit) runs the shell, for ordinary init containers, and
+#   for pods that run to completion: Jobs, CronJobs, and pods with restartPolicy Never or
+#   OnFailure. podlint cannot see an image's own entrypoint: a shell given in `args` alone runs
+#   under it. Findings point at the line of the script that holds the command the shell waits for.
 # related_resources:
 #   - ref: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
 #     description: Termination of pods, SIGTERM and the grace period
@@ -41,9 +53,72 @@
 #     receives SIGTERM itself. When the shell has to stay (a loop, a pipeline, background jobs), run
 #     it under an init that forwards signals (`tini -g --`, `dumb-init`), or trap TERM in the script
 #     and stop the children from the trap (`trap 'kill -TERM $pid' TERM; server & pid=$!; wait $pid`).
+#   params:
+#     ash_images:
+#       - busybox
+#       - alpine
+#     ash_tags:
+#       - alpine
+#       - alpine*
+#       - "*-alpine"
+#       - "*-alpine*"
+#       - musl
+#       - "*-musl"
+#     dash_images:
+#       - debian
+#       - ubuntu
+#       - buildpack-deps
+#       - python
+#       - node
+#       - nginx
+#       - httpd
+#       - ruby
+#       - golang
+#       - php
+#       - perl
+#       - rust
+#       - gcc
+#       - eclipse-temurin
+#       - postgres
+#       - redis
+#       - memcached
+#       - mongo
+#       - rabbitmq
+#       - haproxy
+#       - wordpress
 package podlint.rules.signal_unsafe_entrypoint
 
 import data.podlint.lib
+
+_params := lib.params("signal-unsafe-entrypoint")
+
+# _image_shell(image) is the shell an image installs as /bin/sh, when the parameters know the
+# image: "ash" or "dash". A tag that names Alpine or musl wins over the repository.
+_image_shell(image) := "ash" if {
+	some pattern in object.get(_params, "ash_tags", [])
+	glob.match(lower(pattern), null, _tag(image))
+} else := "ash" if {
+	podlint.image_matches(image, object.get(_params, "ash_images", []))
+} else := "dash" if {
+	podlint.image_matches(image, object.get(_params, "dash_images", []))
+}
+
+# _tag(image) is the tag of an image reference, lower case: what follows the last colon after the
+# last slash, before any digest; "" when there is none.
+_tag(image) := lower(regex.replace(name, `^.*:`, "")) if {
+	name := regex.replace(image, `@.*$`, "")
+	regex.match(`:[^/]*$`, name)
+} else := ""
+
+# _shell(c, cmd) is the shell that runs the script: sh is the image's, when the image is known.
+_shell(c, cmd) := s if {
+	cmd.shell == "sh"
+	not "busybox" in cmd.wrappers
+	is_string(c.container.image)
+	s := _image_shell(c.container.image)
+} else := "ash" if {
+	"busybox" in cmd.wrappers
+} else := cmd.shell
 
 # _inits forward the signals they receive to the processes they run.
 _inits := {"tini", "tini-static", "dumb-init", "catatonit"}
@@ -57,11 +132,17 @@ _scripts := [x |
 	cmd := script.cmd
 	not _under_init(cmd)
 	not _traps_term(cmd.parsed)
-	count(cmd.parsed.commands) > 1
+	shell := _shell(c, cmd)
+	_long_enough(shell, cmd.parsed)
 	keeps := _keeps(cmd.parsed)
 	not keeps.how in {"exec", "unknown"}
-	x := {"c": c, "cmd": cmd, "keeps": keeps, "in_place": _in_place(cmd, keeps)}
+	x := {"c": c, "cmd": cmd, "shell": shell, "keeps": keeps, "in_place": _in_place(shell, cmd, keeps)}
 ]
+
+# A script of one command is replaced by it in every shell but dash.
+_long_enough(_, parsed) if count(parsed.commands) > 1
+
+_long_enough("dash", _)
 
 _under_init(cmd) if {
 	some w in cmd.wrappers
@@ -115,10 +196,17 @@ deny contains finding if {
 	some x in _scripts
 	x.in_place == "no"
 	finding := {
-		"msg": sprintf("the %s script of %s %s: the shell stays process 1 and ignores SIGTERM, so every shutdown waits for the grace period and ends in SIGKILL", [x.cmd.shell, x.c.label, _what(x.cmd.parsed, x.keeps)]),
+		"msg": sprintf("the %s script of %s %s: %s stays process 1 and ignores SIGTERM, so every shutdown waits for the grace period and ends in SIGKILL", [x.cmd.shell, x.c.label, _what(x.cmd.parsed, x.keeps), _which(x)]),
 		"path": lib.argv_path(x.c, x.cmd.script_index),
+		"line": x.cmd.parsed.commands[x.keeps.index].line,
 	}
 }
+
+# _which(x) names the shell in a message, and says where podlint learnt it when the image told.
+_which(x) := sprintf("sh in %s is dash, which", [x.c.container.image]) if {
+	x.cmd.shell == "sh"
+	x.shell == "dash"
+} else := "the shell"
 
 # Several shells run the last command of a -c script in place of themselves when nothing can
 # follow it: busybox ash always (also inside if and case), bash from 5.1 on when the command is a
@@ -130,18 +218,14 @@ _final(parsed, keeps) if {
 	count(parsed.traps) == 0
 }
 
-_busybox(cmd) if cmd.shell == "ash"
-
-_busybox(cmd) if "busybox" in cmd.wrappers
-
-# _in_place(cmd, keeps) tells whether the shell hands over to the command that keeps it busy:
-# "yes" for busybox ash, "maybe" for bash (5.1 and later do, older versions do not: the image
+# _in_place(shell, cmd, keeps) tells whether the shell hands over to the command that keeps it
+# busy: "yes" for busybox ash, "maybe" for bash (5.1 and later do, older versions do not: the image
 # decides), "no" otherwise.
-_in_place(cmd, keeps) := "yes" if {
-	_busybox(cmd)
+_in_place(shell, cmd, keeps) := "yes" if {
+	shell == "ash"
 	_final(cmd.parsed, keeps)
 } else := "maybe" if {
-	cmd.shell in {"bash", "rbash"}
+	shell in {"bash", "rbash"}
 	keeps.how == "child"
 	_final(cmd.parsed, keeps)
 	main := cmd.parsed.commands[keeps.index]
@@ -155,6 +239,7 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("the %s script of %s %s: bash 5.1 and later run a script's last command in place of the shell, but older versions (RHEL 8 and before) stay process 1 and ignore SIGTERM, so every shutdown ends in SIGKILL", [x.cmd.shell, x.c.label, _what(x.cmd.parsed, x.keeps)]),
 		"path": lib.argv_path(x.c, x.cmd.script_index),
+		"line": x.cmd.parsed.commands[x.keeps.index].line,
 		"severity": "info",
 	}
 }

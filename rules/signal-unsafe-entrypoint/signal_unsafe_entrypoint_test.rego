@@ -174,3 +174,72 @@ test_workload_template if {
 	doc := {"kind": "Deployment", "spec": {"template": {"spec": {"containers": [{"name": "a", "command": ["sh", "-c", "a; b"]}]}}}}
 	{f.path | some f in rule.deny} == {["spec", "template", "spec", "containers", 0, "command", 2]} with input as doc
 }
+
+# lines lists the script lines the findings point at.
+lines(container) := {f.line | some f in rule.deny with input as pod(container)}
+
+test_sh_in_alpine_and_busybox_images_is_ash if {
+	flagged({"image": "alpine:3.20", "command": ["sh", "-c", "echo starting && sleep 30"]}) == set()
+	flagged({"image": "docker.io/library/busybox:1.36", "command": ["/bin/sh", "-c", "touch /tmp/r; sleep 30"]}) == set()
+	flagged({"image": "python:3.12-alpine", "command": ["sh", "-c", "pip install -r r.txt && python app.py"]}) == set()
+	flagged({"image": "redis:7-alpine3.20", "command": ["sh", "-c", "setup; redis-server"]}) == set()
+	infos({"image": "alpine", "command": ["sh", "-c", "setup; server"]}) == set()
+
+	# ash hands over only to the last command
+	flagged({"image": "alpine:3.20", "command": ["sh", "-c", "server; echo stopped"]}) == {script_path}
+	flagged({"image": "alpine:3.20", "command": ["sh", "-c", "server | logger"]}) == {script_path}
+}
+
+test_sh_in_debian_images_is_dash if {
+	flagged({"image": "python:3.12-slim", "command": ["sh", "-c", "python app.py"]}) == {script_path}
+	contains(message({"image": "python:3.12-slim", "command": ["sh", "-c", "python app.py"]}), "starts python without exec: sh in python:3.12-slim is dash, which stays process 1")
+	flagged({"image": "node:22", "command": ["sh", "-c", "npm ci && node server.js"]}) == {script_path}
+	flagged({"image": "nginx", "command": ["sh", "-c", "nginx -g 'daemon off;'"]}) == {script_path}
+	flagged({"image": "ubuntu:24.04", "command": ["sh", "-c", "sleep infinity"]}) == {script_path}
+
+	# exec, or a script with nothing long-running, is fine in dash too
+	flagged({"image": "python:3.12-slim", "command": ["sh", "-c", "exec python app.py"]}) == set()
+	flagged({"image": "debian:12", "command": ["sh", "-c", "echo hello"]}) == set()
+
+	# an alpine tag wins over the repository
+	flagged({"image": "node:22-alpine", "command": ["sh", "-c", "node server.js"]}) == set()
+}
+
+test_bash_and_explicit_shells_ignore_the_image if {
+	infos({"image": "python:3.12-slim", "command": ["bash", "-c", "setup; server"]}) == {script_path}
+	flagged({"image": "alpine", "command": ["dash", "-c", "setup; server"]}) == {script_path}
+	flagged({"image": "debian", "command": ["ash", "-c", "setup; server"]}) == set()
+}
+
+test_unknown_images_as_before if {
+	flagged({"image": "registry.example.com/team/app:1.2", "command": ["sh", "-c", "server"]}) == set()
+	flagged({"image": "registry.example.com/team/app:1.2", "command": ["sh", "-c", "setup && server"]}) == {script_path}
+	flagged({"command": ["sh", "-c", "setup && server"]}) == {script_path}
+}
+
+test_image_lists_are_parameters if {
+	params := {"ash_images": ["team/app"], "ash_tags": [], "dash_images": ["debian"]}
+	found := {f.path |
+		some f in rule.deny with input as pod({"image": "registry.example.com/team/app:1.2", "command": ["sh", "-c", "setup && server"]})
+			with data.podlint.params["signal-unsafe-entrypoint"] as params
+	}
+	found == set()
+	dash := {f.path |
+		some f in rule.deny with input as pod({"image": "python:3.12-alpine", "command": ["sh", "-c", "server"]})
+			with data.podlint.params["signal-unsafe-entrypoint"] as {"ash_images": [], "ash_tags": [], "dash_images": ["python"]}
+	}
+	dash == {script_path}
+}
+
+test_findings_point_at_the_script_line if {
+	lines({"command": ["sh", "-c", "set -e\ncd /app\nnode server.js\n"]}) == {3}
+	lines({"command": ["sh", "-c", "worker &\nserver &\n\nwait\n"]}) == {4}
+	lines({"command": ["bash", "-c", "setup\nserver"]}) == {2}
+}
+
+test_tag_of_an_image if {
+	rule._tag("python:3.12-alpine") == "3.12-alpine"
+	rule._tag("registry.example.com:5000/app") == ""
+	rule._tag("registry.example.com:5000/app:V1@sha256:abc") == "v1"
+	rule._tag("app@sha256:abc") == ""
+}
