@@ -1,6 +1,6 @@
 //go:build unix
 
-package policy
+package policy_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	. "github.com/podlint/podlint/internal/policy"
 )
 
 // A policy file that is a FIFO, a device or too large is an error naming it (exit 2), not a read
