@@ -122,6 +122,9 @@ func Find(dir string) (string, bool) {
 // with their line. Rule ids are checked later, with CheckRules, once the policies the file adds are
 // loaded and every rule id is known.
 func Load(path string) (*Config, error) {
+	if path == os.DevNull {
+		return Parse(path, nil) // the usual way to say "no configuration", though not a regular file
+	}
 	data, err := safefile.ReadFile(path, MaxFileSize)
 	if err != nil {
 		var tl *safefile.TooLargeError

@@ -420,9 +420,13 @@ func issueOf(o output, r any) lint.Issue {
 		is.Message = messageOf(r)
 	}
 	is.Path = pathOf(obj["path"])
-	if s, ok := obj["severity"].(string); ok {
-		if sev, err := lint.ParseSeverity(s); err == nil {
+	if s, ok := obj["severity"]; ok {
+		str, _ := s.(string)
+		if sev, err := lint.ParseSeverity(str); err == nil {
 			is.Severity = sev
+		} else {
+			// reported, not turned silently into the rule's severity
+			is.Message += fmt.Sprintf(" (the policy gave severity %q, which is not error, warning or info)", messageOf(s))
 		}
 	}
 	is.AtKey = obj["at"] == "key"

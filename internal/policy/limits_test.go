@@ -104,3 +104,12 @@ func TestUserPolicyRuntimeErrors(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// A severity a result gives that podlint does not know is reported in the message, not silently
+// replaced by the rule's.
+func TestUnknownResultSeverity(t *testing.T) {
+	msgs, err := checkPolicy(t, "deny contains {\"msg\": \"m\", \"severity\": \"critical\"} if true\n", Options{})
+	if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0], `severity "critical", which is not error, warning or info`) {
+		t.Fatalf("%q %v", msgs, err)
+	}
+}
