@@ -88,6 +88,7 @@ func TestConfigAndFlags(t *testing.T) {
 		{"exclude in config", map[string]string{"charts/p.yaml": dupPod, "ok/p.yaml": "apiVersion: v1\nkind: Pod\n", ".podlint.yaml": "exclude: [\"charts/**\"]\n"},
 			[]string{"."}, 0, "in 1 file", ""},
 		{"--exclude a named file", map[string]string{"p.yaml": dupPod}, []string{"--exclude", "p.yaml", "p.yaml"}, 0, "in 0 files", ""},
+		{"--exclude not a glob", map[string]string{"p.yaml": dupPod}, []string{"--exclude", "[", "p.yaml"}, 2, "", `--exclude: "[" is not a valid glob pattern`},
 		{"bad config key", map[string]string{"p.yaml": dupPod, ".podlint.yaml": "rules: {}\nfailevel: info\n"},
 			[]string{"p.yaml"}, 2, "", ".podlint.yaml:2:1: unknown key \"failevel\""},
 		{"unknown rule in config", map[string]string{"p.yaml": dupPod, ".podlint.yaml": "rules:\n  dup-key: off\n"},

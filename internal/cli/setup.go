@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/podlint/podlint/internal/config"
@@ -53,6 +54,11 @@ func loadConfig(fl *configFlags, fs *flag.FlagSet) (*config.Config, error) {
 			return nil, err
 		}
 		cfg = c
+	}
+	for _, g := range fl.exclude {
+		if !doublestar.ValidatePattern(g) {
+			return nil, fmt.Errorf("--exclude: %q is not a valid glob pattern", g)
+		}
 	}
 	cfg.Exclude = append(cfg.Exclude, fl.exclude...)
 	cfg.AddPolicies(fl.policies...)

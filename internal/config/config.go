@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,10 +20,14 @@ import (
 	yaml "go.yaml.in/yaml/v4"
 
 	"github.com/podlint/podlint/internal/manifest"
+	"github.com/podlint/podlint/internal/safefile"
 )
 
 // FileName is the configuration file podlint looks for.
 const FileName = ".podlint.yaml"
+
+// MaxFileSize is the largest configuration file podlint reads.
+const MaxFileSize = 1 << 20
 
 // Severity values a rule may be set to; "off" disables it.
 var severities = []string{"error", "warning", "info", "off"}
@@ -118,9 +123,20 @@ func Find(dir string) (string, bool) {
 // with their line. Rule ids are checked later, with CheckRules, once the policies the file adds are
 // loaded and every rule id is known.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	if path == os.DevNull {
+		return Parse(path, nil) // the usual way to say "no configuration", though not a regular file
+	}
+	data, err := safefile.ReadFile(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		var tl *safefile.TooLargeError
+		if errors.As(err, &tl) {
+			return nil, fmt.Errorf("read config %s: %v (a configuration file is at most %d bytes)", path, err, MaxFileSize)
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("read config %s: %w", path, err)
 	}
 	return Parse(path, data)
 }

@@ -196,10 +196,15 @@ feed:
 	res := &Result{}
 	res.Summary.Charts, res.Summary.Kustomizations = rendering.Charts, rendering.Kustomizations
 	placed := configure(rendering.Findings, opts.Rule)
+	// The first error that is not the cancellation it caused: other workers see only that.
+	var firstErr error
 	for _, r := range results {
-		if r.err != nil {
-			return nil, r.err
+		if r.err != nil && (firstErr == nil || errors.Is(firstErr, context.Canceled) && !errors.Is(r.err, context.Canceled)) {
+			firstErr = r.err
 		}
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	if err := parent.Err(); err != nil {
 		return nil, err

@@ -1,12 +1,15 @@
 package manifest
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/podlint/podlint/internal/safefile"
 )
 
 // ChartFile marks a Helm chart's folder.
@@ -77,11 +80,14 @@ func Discover(args []string, skip func(path string) bool) (*Found, error) {
 			if skip != nil && skip(arg) {
 				continue // excluded by configuration, even when named (pre-commit names every file)
 			}
-			f, err := os.Open(arg)
-			if err != nil {
+			// A file that cannot be opened is the user asking for something podlint cannot do. A
+			// FIFO or a device is not opened at all (a FIFO would wait for a writer): the loader
+			// reports it as unreadable.
+			if f, _, err := safefile.Open(arg); err == nil {
+				f.Close()
+			} else if !errors.Is(err, safefile.ErrNotRegular) {
 				return nil, fmt.Errorf("%s: %w", arg, unwrapPathError(err))
 			}
-			f.Close()
 			if chart, ok := chartOf(arg); ok {
 				addChart(chart)
 				continue

@@ -1,12 +1,13 @@
 package manifest
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/podlint/podlint/internal/safefile"
 )
 
 // Stdin is the name that stands for standard input on the command line and in findings.
@@ -42,39 +43,19 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// ReadFile reads a file for linting, refusing anything larger than MaxFileSize without reading it all.
+// ReadFile reads a file for linting, refusing anything larger than MaxFileSize without reading it
+// all, and anything that is not a regular file (a FIFO would make the read wait forever, a device
+// never end) without reading it at all.
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	data, err := safefile.ReadFile(path, MaxFileSize)
+	var tl *safefile.TooLargeError
+	switch {
+	case errors.As(err, &tl) && tl.Size >= 0:
+		return nil, fmt.Errorf("file is %d bytes, larger than the %d-byte limit for a manifest", tl.Size, MaxFileSize)
+	case errors.As(err, &tl):
+		return nil, fmt.Errorf("file is larger than the %d-byte limit for a manifest", MaxFileSize)
+	case err != nil:
+		return nil, unwrapPathError(err)
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("is a directory")
-	}
-	if info.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file is %d bytes, larger than the %d-byte limit for a manifest", info.Size(), MaxFileSize)
-	}
-	buf := make([]byte, 0, info.Size()+1)
-	for {
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(buf) == cap(buf) {
-			if len(buf) > MaxFileSize {
-				return nil, fmt.Errorf("file is larger than the %d-byte limit for a manifest", MaxFileSize)
-			}
-			buf = append(buf, 0)[:len(buf)]
-		}
-	}
-	return buf, nil
+	return data, nil
 }

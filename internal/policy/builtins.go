@@ -151,6 +151,7 @@ func builtinDecl(f *rego.Function) *ast.Builtin {
 // capabilities are what policies may use: this OPA's builtins minus the blocked ones, plus
 // podlint's own, and no network for anything (JSON Schema $refs included).
 var capabilities = sync.OnceValue(func() *ast.Capabilities {
+	installLimits()
 	c := ast.CapabilitiesForThisVersion()
 	c.Builtins = slices.DeleteFunc(c.Builtins, func(b *ast.Builtin) bool {
 		return slices.Contains(blockedBuiltins, b.Name)

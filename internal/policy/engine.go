@@ -7,11 +7,13 @@ package policy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -36,6 +38,8 @@ type Options struct {
 	// PodKinds says where each kind keeps its pod, for podlint.pods; nil is the built-in table. It
 	// must be the table the documents were loaded with (their Pods), which Check relies on.
 	PodKinds *manifest.PodKinds
+	// TimeLimit bounds the evaluation of every rule on one document; 0 is DefaultTimeLimit.
+	TimeLimit time.Duration
 }
 
 // Engine evaluates the rules. It is safe for use from several goroutines: the compiled policies
@@ -45,6 +49,7 @@ type Engine struct {
 	// user's policies when they are compiled on their own (see New).
 	parts   []part
 	catalog []Rule
+	limit   time.Duration
 	// cancels maps a context's Done channel to the topdown.Cancel that fires with it (see cancelFor).
 	cancels sync.Map
 }
@@ -134,7 +139,10 @@ func newEngine(ctx context.Context, sets []compiledSet, cat []Rule, opts Options
 		return nil, err
 	}
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
-	e := &Engine{catalog: cat}
+	e := &Engine{catalog: cat, limit: opts.TimeLimit}
+	if e.limit <= 0 {
+		e.limit = DefaultTimeLimit
+	}
 	for _, s := range sets {
 		outs := s.outputs
 		if opts.Off != nil {
@@ -148,7 +156,10 @@ func newEngine(ctx context.Context, sets []compiledSet, cat []Rule, opts Options
 		if len(outs) == 0 && len(s.outputs) > 0 {
 			continue // every rule of the set is off
 		}
-		q, err := prepare(ctx, s.compiler, store, outs, opts.PodKinds)
+		// A runtime error in a user's policy (1/0, a builtin given the wrong type) is an error,
+		// not a rule that silently finds nothing.
+		strict := !allBuiltinOutputs(outs)
+		q, err := prepare(ctx, s.compiler, store, outs, opts.PodKinds, strict)
 		if err != nil {
 			return nil, err
 		}
@@ -229,7 +240,7 @@ func builtinNames(srcs []source) map[string]bool {
 // query, for documents without one. When every rule is built in, Check makes that test in Go
 // before evaluating at all (hasPod), and the query has none; their partial sets then need no
 // comprehension either.
-func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output, kinds *manifest.PodKinds) (rego.PreparedEvalQuery, error) {
+func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output, kinds *manifest.PodKinds, strict bool) (rego.PreparedEvalQuery, error) {
 	podsOnly := allBuiltinOutputs(outs)
 	var q strings.Builder
 	for i, o := range outs {
@@ -260,6 +271,7 @@ func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, o
 		rego.Compiler(compiler),
 		rego.Store(store),
 		rego.Capabilities(capabilities()),
+		rego.StrictBuiltinErrors(strict),
 	}
 	opts = append(opts, regoBuiltins(kinds)...)
 	pq, err := rego.New(opts...).PrepareForEval(ctx)
@@ -321,10 +333,16 @@ func (e *Engine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issu
 			}
 			input = t
 		}
-		rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input.Value), rego.EvalExternalCancel(e.cancelFor(ctx)))
+		b := &bound{outer: e.cancelFor(ctx)}
+		timer := time.AfterFunc(e.limit, b.Cancel)
+		rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input.Value), rego.EvalExternalCancel(b))
+		timer.Stop()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
+			}
+			if b.expired.Load() {
+				return nil, e.timeout(p, b)
 			}
 			return nil, fmt.Errorf("evaluate policies: %w", err)
 		}
@@ -339,6 +357,27 @@ func (e *Engine) Check(ctx context.Context, doc *manifest.Document) ([]lint.Issu
 		}
 	}
 	return issues, nil
+}
+
+// timeout is the error of a document whose evaluation ran out of time.
+func (e *Engine) timeout(p part, b *bound) error {
+	b.mu.Lock()
+	where := b.where
+	b.mu.Unlock()
+	ids := make([]string, 0, len(p.outputs))
+	for _, o := range p.outputs {
+		if !o.builtin {
+			ids = append(ids, o.id)
+		}
+	}
+	if len(ids) > 5 {
+		ids = append(ids[:5], "...")
+	}
+	msg := fmt.Sprintf("evaluate policies: stopped after %s, podlint's limit per document (rules %s)", e.limit, strings.Join(ids, ", "))
+	if where != "" {
+		msg += "; last call of a limited builtin at " + where
+	}
+	return errors.New(msg)
 }
 
 // cancelFor returns a Cancel that fires when ctx is done, shared by every evaluation under ctx.
@@ -382,9 +421,13 @@ func issueOf(o output, r any) lint.Issue {
 		is.Message = messageOf(r)
 	}
 	is.Path = pathOf(obj["path"])
-	if s, ok := obj["severity"].(string); ok {
-		if sev, err := lint.ParseSeverity(s); err == nil {
+	if s, ok := obj["severity"]; ok {
+		str, _ := s.(string)
+		if sev, err := lint.ParseSeverity(str); err == nil {
 			is.Severity = sev
+		} else {
+			// reported, not turned silently into the rule's severity
+			is.Message += fmt.Sprintf(" (the policy gave severity %q, which is not error, warning or info)", messageOf(s))
 		}
 	}
 	is.AtKey = obj["at"] == "key"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/podlint/podlint/internal/safefile"
 	"github.com/podlint/podlint/rules"
 )
 
@@ -59,6 +60,20 @@ func libSources(srcs []source) []source {
 	return out
 }
 
+// MaxPolicyFileSize is the largest policy file podlint reads.
+const MaxPolicyFileSize = 1 << 20
+
+// readPolicy reads one policy file: a regular file (a FIFO would wait forever) of at most
+// MaxPolicyFileSize bytes.
+func readPolicy(path string) ([]byte, error) {
+	b, err := safefile.ReadFile(path, MaxPolicyFileSize)
+	var tl *safefile.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("%v (a policy file is at most %d bytes)", err, MaxPolicyFileSize)
+	}
+	return b, err
+}
+
 // dirSources reads the .rego files of a user's policy folder, recursively, skipping hidden folders.
 func dirSources(dir string, withTests bool) ([]source, error) {
 	info, err := os.Stat(dir)
@@ -69,7 +84,7 @@ func dirSources(dir string, withTests bool) ([]source, error) {
 		if !strings.HasSuffix(dir, ".rego") {
 			return nil, fmt.Errorf("policy %s: not a folder or a .rego file", dir)
 		}
-		b, err := os.ReadFile(dir)
+		b, err := readPolicy(dir)
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: %w", dir, unwrapPath(err))
 		}
@@ -97,9 +112,9 @@ func dirSources(dir string, withTests bool) ([]source, error) {
 		if !withTests && isTestFile(p) {
 			return nil
 		}
-		b, err := os.ReadFile(p)
+		b, err := readPolicy(p)
 		if err != nil {
-			return err
+			return errors.New(p + ": " + unwrapPath(err).Error())
 		}
 		out = append(out, source{name: p, text: string(b)})
 		return nil

@@ -15,7 +15,7 @@ import (
 func GitHub(w io.Writer, r *lint.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Findings {
-		props := []string{"file=" + escapeProperty(relPath(f.File, opts.BaseDir))}
+		props := []string{"file=" + escapeProperty(visible(relPath(f.File, opts.BaseDir), false))}
 		if f.Line > 0 {
 			props = append(props, fmt.Sprintf("line=%d", f.Line))
 			if f.Column > 0 {
@@ -29,9 +29,9 @@ func GitHub(w io.Writer, r *lint.Result, opts Options) error {
 			}
 		}
 		props = append(props, "title="+escapeProperty(f.Rule))
-		msg := f.Message
+		msg := visible(f.Message, true)
 		if obj := f.Object.String(); obj != "" {
-			msg += " (" + obj + ")"
+			msg += " (" + visible(obj, false) + ")"
 		}
 		fmt.Fprintf(bw, "::%s %s::%s\n", githubCommand(f.Severity), strings.Join(props, ","), escapeData(msg))
 	}

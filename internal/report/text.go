@@ -52,13 +52,13 @@ func Text(w io.Writer, r *lint.Result, opts Options) error {
 	p := newPalette(opts.Color)
 	for _, f := range r.Findings {
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
-			p.bold.Sprintf("%s:%d:%d", f.File, f.Line, f.Column),
+			p.bold.Sprintf("%s:%d:%d", visible(f.File, false), f.Line, f.Column),
 			p.severity(f.Severity).Sprint(f.Severity.String()),
-			f.Message,
+			visible(f.Message, true),
 			p.dim.Sprintf("[%s]", f.Rule))
 		writeFrame(bw, p, f)
 		if f.Template != "" {
-			fmt.Fprintf(bw, "      %s\n", p.dim.Sprintf("rendered from %s", f.Template))
+			fmt.Fprintf(bw, "      %s\n", p.dim.Sprintf("rendered from %s", visible(f.Template, false)))
 		}
 	}
 	fmt.Fprintln(bw, summaryLine(r.Summary))
@@ -70,7 +70,7 @@ func writeFrame(w io.Writer, p palette, f lint.Finding) {
 	if f.Source == "" && f.Line <= 0 {
 		return
 	}
-	src := strings.ReplaceAll(f.Source, "\t", " ")
+	src := visible(strings.ReplaceAll(f.Source, "\t", " "), false)
 	if strings.TrimSpace(src) == "" {
 		return
 	}

@@ -28,6 +28,7 @@ import (
 	"helm.sh/helm/v4/pkg/strvals"
 
 	"github.com/podlint/podlint/internal/render"
+	"github.com/podlint/podlint/internal/safefile"
 )
 
 // Defaults of the release, as `helm template` without --name-template and --namespace would have
@@ -35,6 +36,13 @@ import (
 const (
 	DefaultReleaseName = "release"
 	DefaultNamespace   = "default"
+)
+
+// Limits on the files the renderer reads itself (Helm's loader has its own): values files, templates
+// read for their lines, dependencies' Chart.yaml, and packaged dependencies.
+const (
+	maxFileSize    = 8 << 20
+	maxArchiveSize = 64 << 20
 )
 
 // Render renders the chart in dir. Problems in the chart (one that does not load, a dependency that
@@ -185,7 +193,7 @@ func (r *run) userValues(o render.HelmOptions) (map[string]any, bool) {
 	base := map[string]any{}
 	ok := true
 	for _, vf := range o.ValuesFiles {
-		b, err := os.ReadFile(vf)
+		b, err := safefile.ReadFile(vf, maxFileSize)
 		if err != nil {
 			r.problem(render.Problem{File: vf, Message: "values file: " + err.Error()})
 			ok = false

@@ -1,9 +1,9 @@
 package helmrender
 
 import (
-	"os"
 	"path/filepath"
 
+	"github.com/podlint/podlint/internal/safefile"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -22,7 +22,7 @@ func mappingValue(n *yaml.Node, key string) (k, v *yaml.Node) {
 
 // readRoot parses a YAML file into its top node (nil when it cannot be read or parsed).
 func readRoot(file string) *yaml.Node {
-	b, err := os.ReadFile(file)
+	b, err := safefile.ReadFile(file, maxFileSize)
 	if err != nil {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/podlint/podlint/internal/safefile"
 	"helm.sh/helm/v4/pkg/chart/common"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"sigs.k8s.io/yaml"
@@ -54,7 +55,7 @@ func (p place) problemFile(name string) (file, inArchive string) {
 // read reads a file of the chart, on disk or in the archive.
 func (p place) read(name string) ([]byte, error) {
 	if p.archive == "" {
-		return os.ReadFile(filepath.Join(p.dir, filepath.FromSlash(name)))
+		return safefile.ReadFile(filepath.Join(p.dir, filepath.FromSlash(name)), maxFileSize)
 	}
 	b, ok := p.files[path.Join(p.inner, name)]
 	if !ok {
@@ -96,11 +97,11 @@ func (p place) candidates() []*candidate {
 			full := filepath.Join(dir, n)
 			switch {
 			case e.IsDir():
-				if b, err := os.ReadFile(filepath.Join(full, "Chart.yaml")); err == nil {
+				if b, err := safefile.ReadFile(filepath.Join(full, "Chart.yaml"), maxFileSize); err == nil {
 					add(place{dir: full}, b)
 				}
 			case filepath.Ext(n) == ".tgz":
-				data, err := os.ReadFile(full)
+				data, err := safefile.ReadFile(full, maxArchiveSize)
 				if err != nil {
 					continue
 				}

@@ -7,7 +7,6 @@
 package kustbuild
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/render"
+	"github.com/podlint/podlint/internal/safefile"
 )
 
 // Build builds the kustomization in dir, named as podlint names it. Problems in the kustomization
@@ -202,7 +202,7 @@ func (b *build) doc(abs string) *manifest.File {
 	if !ok {
 		// Read under another name (through a link): read it again.
 		var err error
-		data, err = os.ReadFile(abs)
+		data, err = safefile.ReadFile(abs, manifest.MaxFileSize)
 		ok = err == nil
 	}
 	if ok {

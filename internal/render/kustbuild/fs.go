@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/podlint/podlint/internal/manifest"
+	"github.com/podlint/podlint/internal/safefile"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -29,7 +31,8 @@ func newRecordingFS(top string) *recordingFS {
 
 // ReadFile reads a file and records it.
 func (f *recordingFS) ReadFile(path string) ([]byte, error) {
-	b, err := f.FileSystem.ReadFile(path)
+	// not the disk filesystem's ReadFile: a FIFO would wait forever, a device never end
+	b, err := safefile.ReadFile(path, manifest.MaxFileSize)
 	if err != nil {
 		return b, err
 	}
@@ -45,6 +48,11 @@ func (f *recordingFS) ReadFile(path string) ([]byte, error) {
 
 // Open opens a file and records it.
 func (f *recordingFS) Open(path string) (filesys.File, error) {
+	if !f.FileSystem.IsDir(path) {
+		if err := safefile.Check(path); err != nil {
+			return nil, err
+		}
+	}
 	file, err := f.FileSystem.Open(path)
 	if err == nil && !f.FileSystem.IsDir(path) {
 		clean := filepath.Clean(path)

@@ -1,7 +1,6 @@
 package kustbuild
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/render"
+	"github.com/podlint/podlint/internal/safefile"
 )
 
 // patchDecl is one patch a kustomization declares: a whole patch with a target, or one document of
@@ -112,7 +112,7 @@ func readPatch(dir, rel string) (string, bool) {
 	if isRemote(rel) {
 		return "", false
 	}
-	b, err := os.ReadFile(filepath.Join(dir, rel))
+	b, err := safefile.ReadFile(filepath.Join(dir, rel), manifest.MaxFileSize)
 	if err != nil {
 		return "", false
 	}

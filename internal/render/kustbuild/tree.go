@@ -9,7 +9,9 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/render"
+	"github.com/podlint/podlint/internal/safefile"
 )
 
 // kustomizationNames are the names kustomize looks for in a folder, in its order.
@@ -75,7 +77,7 @@ func (s *scanner) scan(dir string) *kust {
 		s.byDir[dir] = nil
 		return nil
 	}
-	b, err := os.ReadFile(file)
+	b, err := safefile.ReadFile(file, manifest.MaxFileSize)
 	if err != nil {
 		s.byDir[dir] = nil
 		return nil
