@@ -127,30 +127,13 @@ func Load(name string, data []byte) *File { return loadFile(name, data, builtinP
 
 func loadFile(name string, data []byte, kinds *PodKinds) *File {
 	f := &File{Name: name, kinds: kinds}
-	if len(data) > MaxFileSize {
-		f.Problems = append(f.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: 1, Column: 1},
-			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a manifest", len(data), MaxFileSize)})
+	lines, finalNewline, problem := readText(data)
+	if problem != nil {
+		f.Problems = append(f.Problems, *problem)
 		return f
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		line, col := offsetPosition(data, i)
-		f.Problems = append(f.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: line, Column: col},
-			Message: "file is binary, not YAML or JSON text (it contains a NUL byte)"})
-		return f
-	}
-	if !utf8.Valid(data) {
-		line, col := offsetPosition(data, invalidUTF8Offset(data))
-		f.Problems = append(f.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: line, Column: col},
-			Message: "file is not UTF-8 text"})
-		return f
-	}
-	if bytes.IndexByte(data, '\r') >= 0 {
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	}
-	text := string(data)
-	f.Lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	for _, c := range splitDocuments(f.Lines, strings.HasSuffix(text, "\n")) {
+	f.Lines = lines
+	for _, c := range splitDocuments(f.Lines, finalNewline) {
 		f.loadChunk(c)
 	}
 	if !f.meant {
@@ -158,6 +141,32 @@ func loadFile(name string, data []byte, kinds *PodKinds) *File {
 		f.Problems = nil
 	}
 	return f
+}
+
+// readText checks a source and cuts it into lines: size-capped, without a byte-order mark, text
+// (no NUL byte, valid UTF-8), CRLF line breaks normalised. It also says whether the text ends with a
+// line break. A source that is not text is a problem, with no lines.
+func readText(data []byte) (lines []string, finalNewline bool, problem *Problem) {
+	if len(data) > MaxFileSize {
+		return nil, false, &Problem{Rule: RuleUnreadableFile, Pos: Position{Line: 1, Column: 1},
+			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a manifest", len(data), MaxFileSize)}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line, col := offsetPosition(data, i)
+		return nil, false, &Problem{Rule: RuleUnreadableFile, Pos: Position{Line: line, Column: col},
+			Message: "file is binary, not YAML or JSON text (it contains a NUL byte)"}
+	}
+	if !utf8.Valid(data) {
+		line, col := offsetPosition(data, invalidUTF8Offset(data))
+		return nil, false, &Problem{Rule: RuleUnreadableFile, Pos: Position{Line: line, Column: col},
+			Message: "file is not UTF-8 text"}
+	}
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	text := string(data)
+	return strings.Split(strings.TrimSuffix(text, "\n"), "\n"), strings.HasSuffix(text, "\n"), nil
 }
 
 // meantAsObject reports whether a decoded document is clearly meant as a Kubernetes object: it has
@@ -267,36 +276,45 @@ func (f *File) loadChunk(c chunk) {
 	}
 	f.Spans = append(f.Spans, LineRange{c.firstLine, c.lastLine})
 	f.template = sourceComment(c.text)
+	if p := eachDocument(c, f.Lines, func(node *yaml.Node, src source) {
+		f.addDocument(node, LineRange{c.firstLine, c.lastLine}, src)
+	}); p != nil {
+		f.Problems = append(f.Problems, *p)
+		if !f.meant && textMeantAsObject(c.text) {
+			f.meant = true
+		}
+	}
+}
+
+// eachDocument parses the YAML documents of a chunk and hands each one that is not empty to fn, with
+// where it sits in the file. A syntax error ends the chunk and is returned as a problem.
+func eachDocument(c chunk, lines []string, fn func(node *yaml.Node, src source)) *Problem {
 	dec := yaml.NewDecoder(strings.NewReader(c.text))
 	for {
 		var root yaml.Node
-		err := dec.Decode(&root)
-		if err != nil {
+		if err := dec.Decode(&root); err != nil {
 			if errors.Is(err, io.EOF) {
-				return
+				return nil
 			}
-			f.Problems = append(f.Problems, parseProblem(err, c, f.Lines))
-			if !f.meant && textMeantAsObject(c.text) {
-				f.meant = true
-			}
-			return
+			p := parseProblem(err, c, lines)
+			return &p
 		}
 		if root.Kind == 0 {
-			return // nothing more the decoder can make progress on
+			return nil // nothing more the decoder can make progress on
 		}
-		f.addDocument(&root, LineRange{c.firstLine, c.lastLine}, source{lines: f.Lines, off: c.firstLine - 1})
+		if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+			continue
+		}
+		node := root.Content[0]
+		if node.Kind == yaml.ScalarNode && node.Tag == "!!null" && node.Style&yaml.TaggedStyle == 0 {
+			continue // an empty document, or one holding only comments
+		}
+		fn(node, source{lines: lines, off: c.firstLine - 1})
 	}
 }
 
 // addDocument decodes one parsed YAML document into objects.
-func (f *File) addDocument(root *yaml.Node, lines LineRange, src source) {
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return
-	}
-	node := root.Content[0]
-	if node.Kind == yaml.ScalarNode && node.Tag == "!!null" && node.Style&yaml.TaggedStyle == 0 {
-		return // an empty document, or one holding only comments
-	}
+func (f *File) addDocument(node *yaml.Node, lines LineRange, src source) {
 	index := f.YAMLDocuments
 	f.YAMLDocuments++
 	d := &decoder{src: src}

@@ -1,12 +1,7 @@
 package manifest
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"io"
 	"strings"
-	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v4"
 )
@@ -42,52 +37,18 @@ type Tree struct {
 // does not parse or decode is a Problem of the stream, and the documents before it are kept.
 func ParseStream(name string, data []byte) *Stream {
 	s := &Stream{Name: name}
-	if len(data) > MaxFileSize {
-		s.Problems = append(s.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: 1, Column: 1},
-			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", len(data), MaxFileSize)})
+	lines, finalNewline, problem := readText(data)
+	if problem != nil {
+		s.Problems = append(s.Problems, *problem)
 		return s
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	bad := bytes.IndexByte(data, 0)
-	if bad < 0 && !utf8.Valid(data) {
-		bad = invalidUTF8Offset(data)
-	}
-	if bad >= 0 {
-		line, col := offsetPosition(data, bad)
-		s.Problems = append(s.Problems, Problem{Rule: RuleUnreadableFile, Pos: Position{Line: line, Column: col},
-			Message: "file is not UTF-8 text"})
-		return s
-	}
-	if bytes.IndexByte(data, '\r') >= 0 {
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	}
-	text := string(data)
-	s.Lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	s.Lines = lines
 	index := 0
-	for _, c := range splitDocuments(s.Lines, strings.HasSuffix(text, "\n")) {
+	for _, c := range splitDocuments(s.Lines, finalNewline) {
 		if strings.TrimSpace(c.text) == "" {
 			continue
 		}
-		dec := yaml.NewDecoder(strings.NewReader(c.text))
-		for {
-			var root yaml.Node
-			if err := dec.Decode(&root); err != nil {
-				if !errors.Is(err, io.EOF) {
-					s.Problems = append(s.Problems, parseProblem(err, c, s.Lines))
-				}
-				break
-			}
-			if root.Kind == 0 {
-				break // nothing more the decoder can make progress on
-			}
-			if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-				continue
-			}
-			node := root.Content[0]
-			if node.Kind == yaml.ScalarNode && node.Tag == "!!null" && node.Style&yaml.TaggedStyle == 0 {
-				continue // an empty document, or one holding only comments
-			}
-			src := source{lines: s.Lines, off: c.firstLine - 1}
+		p := eachDocument(c, s.Lines, func(node *yaml.Node, src source) {
 			d := &decoder{src: src}
 			value, ok := d.decode(node)
 			s.Problems = append(s.Problems, d.problems...)
@@ -97,6 +58,9 @@ func ParseStream(name string, data []byte) *Stream {
 					doc: Document{File: name, Index: index, Item: -1, Lines: lines, node: resolveAlias(node), src: src}})
 			}
 			index++
+		})
+		if p != nil {
+			s.Problems = append(s.Problems, *p)
 		}
 	}
 	return s
