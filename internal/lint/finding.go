@@ -82,6 +82,42 @@ type Finding struct {
 	// AtKey says the finding is about a key rather than its value (an unknown field), for placing
 	// findings of rendered text in the files they came from.
 	AtKey bool `json:"-"`
+	// Related are the other places the finding involves (the first declaration of a repeated port,
+	// the object a reference points at), for SARIF related locations and JSON readers.
+	Related []Location `json:"related,omitempty"`
+	// Fixes are mechanical corrections, offered only where exactly one answer is right.
+	Fixes []Fix `json:"fixes,omitempty"`
+}
+
+// Location is a place in a file other than the finding's own; lines and columns count from 1 as in
+// Finding, and an EndLine of 0 means the end is not known.
+type Location struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine,omitempty"`
+	EndColumn int    `json:"endColumn,omitempty"`
+	// Message says what is at this place ("port 80 first declared here").
+	Message string `json:"message,omitempty"`
+}
+
+// Fix corrects a finding by replacing exact spans of the finding's file, never by rewriting the
+// document: comments, quoting and layout around the spans stay as they were.
+type Fix struct {
+	// Description says what the fix does, in the imperative ("replace imagePullPolice with
+	// imagePullPolicy").
+	Description string `json:"description"`
+	Edits       []Edit `json:"edits"`
+}
+
+// Edit replaces the text from Line:Column up to (not including) EndLine:EndColumn with Text. Lines
+// and columns count from 1, columns in characters as in Finding; an empty span inserts Text.
+type Edit struct {
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+	Text      string `json:"text"`
 }
 
 // Summary counts what a run looked at and found.
