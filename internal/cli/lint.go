@@ -24,6 +24,7 @@ type lintFlags struct {
 	failIfNoObjects bool
 	stdinName       string
 	helm            helmFlags
+	baseline        baselineFlags
 	configFlags
 }
 
@@ -38,6 +39,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.BoolVar(&fl.failIfNoObjects, "fail-if-no-objects", false, "exit 2 when the paths hold no Kubernetes object to lint (for CI)")
 	fs.StringVar(&fl.stdinName, "stdin-filename", "", "name standard input `NAME` in findings, reports and excludes")
 	fl.helm.register(fs)
+	fl.baseline.register(fs)
 	fl.configFlags.register(fs)
 	newSchemaChecker := schemaFlags(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for performance work)")
@@ -75,6 +77,9 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, err)
 	}
 	if err := checkNotInput(targets, paths); err != nil {
+		return usageError(env, err)
+	}
+	if err := fl.baseline.check(paths); err != nil {
 		return usageError(env, err)
 	}
 	if fl.workers < 1 {
@@ -132,6 +137,10 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return ExitError
 	}
 	if err := checkRuleIDs(&fl.configFlags, cfg, knownSet(catalog)); err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
+		return ExitError
+	}
+	if err := fl.baseline.apply(env.Stderr, cfg, res); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
