@@ -62,4 +62,3 @@ func RelPath(file, base string) string {
 	}
 	return filepath.ToSlash(filepath.Clean(p))
 }
-
