@@ -73,6 +73,10 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("containerPort %v/%s of %s is also declared %s; containers that run at the same time share the pod's network and only one can listen on it", [b.port, b.protocol, _label(pod, b, earlier[0]), _where(pod, earlier[0], b)]),
 		"path": array.concat(b.path, ["containerPort"]),
+		"related": [{
+			"path": array.concat(earlier[0].path, ["containerPort"]),
+			"msg": sprintf("containerPort %v/%s first declared here", [b.port, b.protocol]),
+		}],
 	}
 }
 
@@ -94,5 +98,9 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("hostPort %v/%s of %s is also claimed %s; the node can give it to only one of them", [b.host_port, b.protocol, _label(pod, b, earlier[0]), _where(pod, earlier[0], b)]),
 		"path": array.concat(b.path, ["hostPort"]),
+		"related": [{
+			"path": array.concat(earlier[0].path, ["hostPort"]),
+			"msg": sprintf("hostPort %v/%s first claimed here", [b.host_port, b.protocol]),
+		}],
 	}
 }
