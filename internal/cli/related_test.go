@@ -84,4 +84,3 @@ spec:
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
