@@ -133,6 +133,8 @@ func Parse(name string, data []byte) (*File, error) {
 // Apply sets aside the findings of r that the baseline accepts: they leave r.Findings and the
 // severity counts, and are counted in r.Summary.Baselined. It returns the entries no finding matched
 // (also counted, in r.Summary.StaleBaseline), in the file's order. dir is the baseline file's folder.
+// An entry for a file outside r.Scope (pre-commit lints only the changed files) is neither matched
+// nor stale: the run could not have reported it. A nil Scope covers every file.
 func (b *File) Apply(r *lint.Result, dir string) []Entry {
 	left := map[string]int{}
 	for _, e := range b.Entries {
@@ -150,15 +152,58 @@ func (b *File) Apply(r *lint.Result, dir string) []Entry {
 		kept = append(kept, f)
 	}
 	r.Findings = kept
+	inScope := scope(r, dir)
 	var stale []Entry
 	for _, e := range b.Entries {
-		if left[e.Fingerprint] > 0 {
+		if left[e.Fingerprint] > 0 && inScope(e.File) {
 			left[e.Fingerprint]--
 			stale = append(stale, e)
 		}
 	}
 	r.Summary.StaleBaseline = len(stale)
 	return stale
+}
+
+// scope says whether an entry's file (relative to dir, with forward slashes) is one the run looked at:
+// a file of r.Scope or of a finding, or a file inside a folder of r.ScopeDirs.
+func scope(r *lint.Result, dir string) func(string) bool {
+	if r.Scope == nil {
+		return func(string) bool { return true }
+	}
+	dir, _ = filepath.Abs(dir)
+	paths := map[string]bool{}
+	var folders []string
+	add := func(p string) {
+		if p == "" || p == "-" {
+			return
+		}
+		if abs, err := filepath.Abs(p); err == nil {
+			paths[abs] = true
+		}
+	}
+	for _, p := range r.Scope {
+		add(p)
+	}
+	for _, f := range r.Findings {
+		add(f.File)
+	}
+	for _, d := range r.ScopeDirs {
+		if abs, err := filepath.Abs(d); err == nil {
+			folders = append(folders, abs+string(filepath.Separator))
+		}
+	}
+	return func(file string) bool {
+		abs := filepath.Join(dir, filepath.FromSlash(file))
+		if paths[abs] {
+			return true
+		}
+		for _, f := range folders {
+			if strings.HasPrefix(abs, f) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // uncount takes a finding back out of the severity totals (lint.Summary.Count in reverse).

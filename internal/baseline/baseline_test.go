@@ -107,3 +107,21 @@ func TestParseRejects(t *testing.T) {
 		}
 	}
 }
+
+// Pre-commit names only the changed files: entries of other files are not stale.
+func TestStaleOnlyInScope(t *testing.T) {
+	dir := t.TempDir()
+	b := New(findings(dir), dir)
+	r := result(nil)
+	r.Scope = []string{filepath.Join(dir, "broken.yaml")} // linted, and both parse errors are gone
+	stale := b.Apply(r, dir)
+	if len(stale) != 2 || stale[0].File != "broken.yaml" || stale[1].File != "broken.yaml" {
+		t.Errorf("stale %+v, want the two entries of broken.yaml only", stale)
+	}
+	// web.yaml inside a rendered folder is in scope
+	r = result(nil)
+	r.Scope, r.ScopeDirs = []string{"elsewhere.yaml"}, []string{dir}
+	if stale := b.Apply(r, dir); len(stale) != 4 {
+		t.Errorf("%d stale, want all 4 entries under the folder", len(stale))
+	}
+}

@@ -90,3 +90,15 @@ func TestBaselineErrors(t *testing.T) {
 		t.Error("--write-baseline overwrote a linted file")
 	}
 }
+
+// pre-commit passes only the changed files: the baseline's entries of other files are not stale.
+func TestBaselineNamedFiles(t *testing.T) {
+	dir := repo(t, map[string]string{"a.yaml": baselinePod, "b.yaml": baselinePod})
+	if code, _, stderr := runIn(t, dir, "", "--write-baseline", "bl.json", "a.yaml", "b.yaml"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runIn(t, dir, "", "--baseline", "bl.json", "a.yaml")
+	if code != ExitOK || stderr != "" || !strings.Contains(stdout, "; 1 accepted by the baseline\n") {
+		t.Errorf("one named file: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/podlint/podlint/internal/manifest"
@@ -117,6 +118,11 @@ type Result struct {
 	// Objects lists every object checked, in file order, so that reports such as JUnit can show the
 	// objects that passed as well as those with findings.
 	Objects []ObjectRef
+	// Scope lists the files the run looked at (as named: the files found, and the files renders
+	// read) and ScopeDirs the folders of the charts and kustomizations it rendered. A finding
+	// anywhere else could not have been reported by this run (pre-commit names only the changed
+	// files), which is what a baseline needs to know before it calls an entry stale.
+	Scope, ScopeDirs []string
 }
 
 // ObjectRef names one checked object and the file it came from.
@@ -204,6 +210,12 @@ feed:
 
 	res := &Result{}
 	res.Summary.Charts, res.Summary.Kustomizations = rendering.Charts, rendering.Kustomizations
+	res.Scope = append(res.Scope, found.Files...)
+	for f := range rendering.Used {
+		res.Scope = append(res.Scope, f)
+	}
+	sort.Strings(res.Scope[len(found.Files):])
+	res.ScopeDirs = append(append(res.ScopeDirs, found.Charts...), found.Kustomizations...)
 	placed := configure(rendering.Findings, opts.Rule)
 	// The first error that is not the cancellation it caused: other workers see only that.
 	var firstErr error
