@@ -108,6 +108,14 @@ go build -o "$tmp/bin/podlint-render" ./cmd/podlint-render
 PATH="$tmp/bin:$PATH" expect_hook fail podlint-system bad.yaml 'bad.yaml:8:3: error: duplicate key'
 PATH="$tmp/bin:$PATH" expect_hook pass podlint-system good.yaml
 PATH="$tmp/bin:$PATH" expect_hook fail podlint-system chart/templates/_helpers.tpl 'chart/templates/deployment.yaml:35:30: error: containerPort 9090/TCP'
+# Adopting podlint with a baseline named in .podlint.yaml: the accepted finding passes the hook, the
+# same problem in a new file fails it.
+(cd "$work" && "$tmp/bin/podlint" --write-baseline podlint-baseline.json bad.yaml >/dev/null 2>&1)
+echo "baseline: podlint-baseline.json" >"$work/.podlint.yaml"
+cp "$work/bad.yaml" "$work/new.yaml"
+git -C "$work" add -A
+PATH="$tmp/bin:$PATH" expect_hook pass podlint-system bad.yaml
+PATH="$tmp/bin:$PATH" expect_hook fail podlint-system new.yaml 'new.yaml:8:3: error: duplicate key'
 
 step "goreleaser"
 goreleaser check
