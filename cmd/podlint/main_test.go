@@ -68,6 +68,11 @@ type jsonReport struct {
 		Line     int    `json:"line"`
 		Column   int    `json:"column"`
 		Message  string `json:"message"`
+		Related  []struct {
+			File   string `json:"file"`
+			Line   int    `json:"line"`
+			Column int    `json:"column"`
+		} `json:"related"`
 	} `json:"findings"`
 	Summary struct {
 		Files, Objects, Errors, Warnings, Infos, Skipped int
