@@ -92,7 +92,7 @@ func (b *baselineFlags) apply(stderr io.Writer, cfg *config.Config, res *lint.Re
 			if e.Object != "" {
 				where += " " + report.Visible(e.Object)
 			}
-			fmt.Fprintf(stderr, "  %s: %s: %s\n", e.Rule, where, report.Visible(e.Message))
+			fmt.Fprintf(stderr, "  %s: %s: %s\n", report.Visible(e.Rule), where, report.Visible(e.Message))
 		}
 	}
 	return nil

@@ -92,6 +92,10 @@ Reports: --format may be repeated; each --output names the file of the --format 
 --format without --output writes to standard output (at most one may):
   podlint --format text --format sarif --output podlint.sarif manifests/
 
+Adopting podlint where there are findings already: record them, then only new ones fail:
+  podlint --write-baseline podlint-baseline.json .
+  podlint --baseline podlint-baseline.json .
+
 Exit codes: 0 nothing at or above --fail-level, 1 findings at or above it, 2 podlint could not run.
 
 Flags:

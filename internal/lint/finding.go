@@ -139,7 +139,7 @@ type Summary struct {
 	Kustomizations int `json:"kustomizations"`
 	// Baselined counts the findings a baseline file accepted (--baseline): they are not reported and
 	// do not affect the exit code. StaleBaseline counts the baseline's entries that no finding
-	// matched any more. Both are left out of JSON when no baseline is used.
+	// matched any more. Both are left out of JSON when zero (always, without a baseline).
 	Baselined     int `json:"baselined,omitempty"`
 	StaleBaseline int `json:"staleBaseline,omitempty"`
 }
