@@ -70,7 +70,8 @@ func writeFrame(w io.Writer, p palette, f lint.Finding) {
 	if f.Source == "" && f.Line <= 0 {
 		return
 	}
-	src := visible(strings.ReplaceAll(f.Source, "\t", " "), false)
+	source, column := frameWindow(f.Source, f.Column)
+	src := visible(strings.ReplaceAll(source, "\t", " "), false)
 	if strings.TrimSpace(src) == "" {
 		return
 	}
@@ -80,11 +81,47 @@ func writeFrame(w io.Writer, p palette, f lint.Finding) {
 	if f.EndLine == f.Line && f.EndColumn > f.Column {
 		width = f.EndColumn - f.Column
 	}
-	if max := utf8.RuneCountInString(src) - f.Column + 1; width > max && max > 0 {
+	if max := utf8.RuneCountInString(src) - column + 1; width > max && max > 0 {
 		width = max
 	}
-	pad := strings.Repeat(" ", max(f.Column-1, 0))
+	pad := strings.Repeat(" ", max(column-1, 0))
 	fmt.Fprintf(w, "%s %s %s%s\n", strings.Repeat(" ", len(num)), p.dim.Sprint("|"), pad, p.caret.Sprint(strings.Repeat("^", width)))
+}
+
+// frameWidth is the most of a line a code frame shows: minified JSON puts a whole file on one
+// line, and printing it for every finding made the report quadratic in the file's size.
+const frameWidth = 120
+
+// frameWindow cuts a long line to about frameWidth characters around the column, marking what is
+// cut with "…", and returns the column within the window.
+func frameWindow(line string, column int) (string, int) {
+	if len(line) <= frameWidth {
+		return line, column
+	}
+	first := max(column-1-frameWidth/3, 0) // the first character shown, from 0
+	var start, end, n int
+	end = -1
+	for i := range line { // walks only up to the window's end
+		if n == first {
+			start = i
+		}
+		if n == first+frameWidth {
+			end = i
+			break
+		}
+		n++
+	}
+	if first >= n && end < 0 { // the column is past the end of the line: show its tail
+		return line, column
+	}
+	window := line[start:]
+	if end >= 0 {
+		window = line[start:end] + "…"
+	}
+	if first > 0 {
+		return "…" + window, column - first + 1
+	}
+	return window, column
 }
 
 func plural(n int, word string) string {
