@@ -451,3 +451,17 @@ func TestFrameWindow(t *testing.T) {
 		t.Errorf("start of a long line: %q %d", got, c)
 	}
 }
+
+// Walking on from the previous finding's window gives the same windows as starting afresh.
+func TestLineCursorMatchesFreshWindows(t *testing.T) {
+	line := strings.Repeat("日本x", 2000)
+	var cur lineCursor
+	for _, col := range []int{1, 50, 51, 300, 3000, 3001, 5999, 6000, 6001, 200} {
+		f := lint.Finding{File: "a.json", Line: 1, Source: line}
+		got, gc := cur.window(f, col)
+		want, wc := frameWindow(line, col)
+		if got != want || gc != wc {
+			t.Errorf("column %d: cursor gives %q at %d, fresh %q at %d", col, got, gc, want, wc)
+		}
+	}
+}
