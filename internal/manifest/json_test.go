@@ -137,3 +137,27 @@ func TestColumnIndex(t *testing.T) {
 		t.Errorf("short line: %d", got)
 	}
 }
+
+// Load reads a JSON document with the scanner, not the YAML parser (whose queue is quadratic on one
+// long line): an escaped surrogate pair, valid JSON that the YAML parser refuses, loads cleanly at
+// the end of a long line. The scanner is one pass by construction; BenchmarkOneLargeFile in
+// internal/cli shows the cost per object of one-line JSON staying flat as the file grows.
+func TestLoadReadsJSONWithTheScanner(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "big"}, "data": {`)
+	for i := range 50000 {
+		fmt.Fprintf(&b, `"k%d": "v", `, i)
+	}
+	b.WriteString(`"emoji": "\ud83d\ude00"}}`)
+	f := Load("big.json", []byte(b.String()))
+	if len(f.Problems) != 0 || len(f.Documents) != 1 {
+		t.Fatalf("problems %v, %d documents", f.Problems, len(f.Documents))
+	}
+	if got := f.Documents[0].Value["data"].(map[string]any)["emoji"]; got != "\U0001F600" {
+		t.Errorf("emoji = %q", got)
+	}
+	p := f.Documents[0].Position(Path{"data", "emoji"})
+	if want := strings.Index(b.String(), `"\ud83d`) + 1; p.Line != 1 || p.Column != want {
+		t.Errorf("emoji at %+v, want 1:%d", p, want)
+	}
+}
