@@ -149,9 +149,10 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 			}
 		}
 	}
+	// Checks are CPU-bound: more workers than processors only add engines to build and memory.
 	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
+	if workers <= 0 || workers > runtime.GOMAXPROCS(0) {
+		workers = runtime.GOMAXPROCS(0)
 	}
 	units := len(files) + len(rendering.Units)
 	if workers > units {
