@@ -150,11 +150,16 @@ func (t *timeline) add(i int, ports []portEntry) {
 
 // markRepeats sets repeats and hostRepeats of every entry, in one pass.
 func markRepeats(ports []portEntry) {
+	for i := range ports {
+		ports[i].repeats, ports[i].hostRepeats = -1, -1
+	}
+	if !mayRepeat(ports) {
+		return // the common case: every port declared once, no maps to build
+	}
 	byPort := map[string]*timeline{}
 	byHost := map[string]*timeline{}
 	for i := range ports {
 		e := &ports[i]
-		e.repeats, e.hostRepeats = -1, -1
 		k := groupKey(e.port) + "/" + groupKey(e.protocol)
 		t := byPort[k]
 		if t == nil {
@@ -185,4 +190,24 @@ func groupKey(t *ast.Term) string {
 		}
 	}
 	return t.Value.String()
+}
+
+// mayRepeat says whether two entries share a port and protocol, or a hostPort: only then can
+// anything clash. Pods declare a handful of ports, so pairs are compared directly.
+func mayRepeat(ports []portEntry) bool {
+	if len(ports) > 32 {
+		return true // let the maps find out
+	}
+	for i := range ports {
+		for j := range i {
+			a, b := &ports[j], &ports[i]
+			if ast.Compare(a.port.Value, b.port.Value) == 0 && ast.Compare(a.protocol.Value, b.protocol.Value) == 0 {
+				return true
+			}
+			if ast.Compare(a.hostPort.Value, b.hostPort.Value) == 0 && ast.Compare(b.hostPort.Value, ast.Number("0")) != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
