@@ -30,7 +30,9 @@ var shellBuiltins = map[string]bool{
 // one right answer: the command is the script's last, runs in the foreground, outside any loop,
 // subshell, pipeline, condition or function, without variable assignments before it, and the script
 // sets no trap (exec would skip an EXIT trap).
-func execFix(doc *manifest.Document, is lint.Issue) []lint.Fix {
+func execFix(doc *manifest.Document, is lint.Issue) []lint.Fix { return execProposal(doc, is).fixes() }
+
+func execProposal(doc *manifest.Document, is lint.Issue) *proposal {
 	m := startsWithoutExec.FindStringSubmatch(is.Message)
 	if m == nil || is.Line < 1 {
 		return nil
@@ -52,7 +54,7 @@ func execFix(doc *manifest.Document, is lint.Issue) []lint.Fix {
 	// the command the finding names must be this one (directly or behind a wrapper such as gosu)
 	names := false
 	for _, a := range call.Args {
-		if lit := a.Lit(); lit != "" && path.Base(lit) == named {
+		if lit, ok := literal(a); ok && path.Base(lit) == named {
 			names = true
 			break
 		}
@@ -91,8 +93,10 @@ func finalCall(script string) (*syntax.CallExpr, bool) {
 		case *syntax.FuncDecl:
 			funcs[x.Name.Value] = true
 		case *syntax.CallExpr:
-			if len(x.Args) > 0 && x.Args[0].Lit() == "trap" {
-				trap = true
+			if len(x.Args) > 0 {
+				if name, _ := literal(x.Args[0]); name == "trap" {
+					trap = true
+				}
 			}
 		}
 		return true
@@ -118,8 +122,8 @@ func finalCall(script string) (*syntax.CallExpr, bool) {
 	if !ok || len(call.Assigns) > 0 || len(call.Args) == 0 {
 		return nil, false
 	}
-	name := call.Args[0].Lit()
-	if name == "" || shellBuiltins[name] || funcs[name] || strings.Contains(name, "=") {
+	name, ok := literal(call.Args[0])
+	if !ok || name == "" || shellBuiltins[name] || funcs[name] || strings.Contains(name, "=") {
 		return nil, false
 	}
 	return call, true
@@ -132,4 +136,35 @@ func parse(script string) (f *syntax.File, err error) {
 		}
 	}()
 	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+}
+
+// literal is a word's value when it is made of literal text and quotes only, without escapes
+// (`"/usr/bin/server"`, 'server').
+func literal(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch x := p.(type) {
+		case *syntax.Lit:
+			if strings.Contains(x.Value, `\`) {
+				return "", false
+			}
+			b.WriteString(x.Value)
+		case *syntax.SglQuoted:
+			if x.Dollar {
+				return "", false
+			}
+			b.WriteString(x.Value)
+		case *syntax.DblQuoted:
+			for _, q := range x.Parts {
+				lit, ok := q.(*syntax.Lit)
+				if !ok || strings.Contains(lit.Value, `\`) {
+					return "", false
+				}
+				b.WriteString(lit.Value)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }

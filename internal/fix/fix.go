@@ -43,6 +43,10 @@ func WithFixers(c lint.Checker, fixers map[string]Fixer) lint.Checker {
 // Schema is the fix of a schema violation, when validate found the one right answer and the text
 // can be edited in place.
 func Schema(doc *manifest.Document, v validate.Violation) []lint.Fix {
+	return schemaProposal(doc, v).fixes()
+}
+
+func schemaProposal(doc *manifest.Document, v validate.Violation) *proposal {
 	if v.Fix == nil {
 		return nil
 	}
@@ -74,9 +78,22 @@ func Schema(doc *manifest.Document, v validate.Violation) []lint.Fix {
 	return verified(doc, desc, want, e)
 }
 
+// proposal is a fix together with the document value it leads to.
+type proposal struct {
+	fix  lint.Fix
+	want map[string]any
+}
+
+func (p *proposal) fixes() []lint.Fix {
+	if p == nil {
+		return nil
+	}
+	return []lint.Fix{p.fix}
+}
+
 // verified turns edits into a fix when they do exactly what they are for: the edited document
-// decodes to want.
-func verified(doc *manifest.Document, desc string, want any, edits ...manifest.Edit) []lint.Fix {
+// parses and decodes to want.
+func verified(doc *manifest.Document, desc string, want any, edits ...manifest.Edit) *proposal {
 	m, ok := want.(map[string]any)
 	if !ok || !doc.Verify(edits, m) {
 		return nil
@@ -85,5 +102,5 @@ func verified(doc *manifest.Document, desc string, want any, edits ...manifest.E
 	for i, e := range edits {
 		out.Edits[i] = lint.Edit(e)
 	}
-	return []lint.Fix{out}
+	return &proposal{fix: out, want: m}
 }

@@ -38,6 +38,10 @@ var serviceNames = map[int64]string{
 // postgresql), when the name is unique within the pod: no port of the pod has it, and no other
 // unnamed port of the pod would get it too.
 func portNameFix(doc *manifest.Document, is lint.Issue) []lint.Fix {
+	return portNameProposal(doc, is).fixes()
+}
+
+func portNameProposal(doc *manifest.Document, is lint.Issue) *proposal {
 	n := len(is.Path)
 	if n < 3 || is.Path[n-1] != "containerPort" || is.Path[n-3] != "ports" {
 		return nil

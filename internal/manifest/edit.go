@@ -229,10 +229,17 @@ func (d *Document) RenameKey(p Path, name string) (Edit, bool) {
 	return spanEdit(pos, text), true
 }
 
-// InsertFirst is the edit that adds `key: value` (value as YAML text) as the first entry of the
-// mapping at p, laid out as its other entries are: on a line of its own at their indentation in a
-// block mapping, before the first entry in a flow mapping.
+// InsertFirst is the edit that adds the string entry `key: value` as the first entry of the mapping
+// at p, laid out as its other entries are: on a line of its own at their indentation in a block
+// mapping, before the first entry in a flow mapping. Key and value are quoted where YAML would
+// read them as something else than the strings given.
 func (d *Document) InsertFirst(p Path, key, value string) (Edit, bool) {
+	k, okKey := scalarText(key, 0)
+	v, okValue := scalarText(value, 0)
+	if !okKey || !okValue {
+		return Edit{}, false
+	}
+	key, value = k, v
 	n, _, ok := strictLookup(d.node, p)
 	if !ok || n.Kind != yaml.MappingNode || len(n.Content) < 2 {
 		return Edit{}, false
