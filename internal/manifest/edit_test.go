@@ -29,8 +29,8 @@ func TestApplyFile(t *testing.T) {
 		{{1, 1, 1, 3, "x"}, {1, 2, 1, 4, "y"}}, // overlapping
 		{{1, 2, 1, 2, "x"}, {1, 2, 1, 2, "y"}}, // two insertions at one place
 		{{1, 1, 1, 2, "x"}, {1, 2, 1, 2, "y"}}, // an insertion at the edge of a replacement
-		{{4, 1, 4, 1, "x"}},                   // no such line
-		{{1, 9, 1, 9, "x"}},                   // no such column
+		{{4, 1, 4, 1, "x"}},                    // no such line
+		{{1, 9, 1, 9, "x"}},                    // no such column
 	} {
 		if got, err := ApplyFile([]byte("abc\ndef\n"), bad); err == nil {
 			t.Errorf("%v: applied (%q), want an error", bad, got)
