@@ -23,7 +23,8 @@ type Change struct {
 // files' names. The first fix of each finding is applied; a fix whose edits overlap those of a fix
 // already taken waits for the next run (the same edit offered twice, as by a template rendered
 // twice, is made once). A file that does not parse, or would not parse after the edits, is left
-// alone. read reads a file as it is on disk. Standard input is never fixed.
+// alone (a Helm chart's templates excepted, which are not YAML before rendering). read reads a file
+// as it is on disk. Standard input is never fixed.
 func Plan(findings []lint.Finding, read func(string) ([]byte, error)) []Change {
 	byFile := map[string][]lint.Fix{}
 	for _, f := range findings {
@@ -40,7 +41,10 @@ func Plan(findings []lint.Finding, read func(string) ([]byte, error)) []Change {
 	var out []Change
 	for _, name := range names {
 		data, err := read(name)
-		if err != nil || !parses(name, data) {
+		// A chart's template is not YAML until it is rendered: its fixes were checked on the
+		// rendered document and carried only onto literal text (lint's placeFixes).
+		template := manifest.InChart(name)
+		if err != nil || (!template && !parses(name, data)) {
 			continue
 		}
 		var taken []manifest.Edit
@@ -72,7 +76,7 @@ func Plan(findings []lint.Finding, read func(string) ([]byte, error)) []Change {
 			fixed++
 		}
 		after, err := manifest.ApplyFile(data, taken)
-		if err != nil || bytes.Equal(after, data) || !parses(name, after) {
+		if err != nil || bytes.Equal(after, data) || (!template && !parses(name, after)) {
 			continue
 		}
 		out = append(out, Change{File: name, Before: data, After: after, Fixed: fixed})
