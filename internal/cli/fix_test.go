@@ -10,44 +10,55 @@ import (
 	"github.com/podlint/podlint/internal/lint"
 )
 
+// jsonRules are the rules the JSON cases fix (JSON has no comment to name them in).
+var jsonRules = map[string]string{"json-port": "schema,undocumented-port"}
+
 // TestFix runs --fix on each case of testdata/fix: NAME.yaml must become NAME.fixed.yaml byte for
-// byte, a second --fix must change nothing, and the rule the case names on its first line
-// ("# fix: RULE") must have no finding left. nofix.yaml must stay as it is.
+// byte (NAME.json, NAME.fixed.json), a second --fix must change nothing, and the rules the case
+// names on its first line ("# fix: RULE,...") must have no finding left. nofix.yaml must stay as
+// it is.
 func TestFix(t *testing.T) {
-	inputs, err := filepath.Glob("testdata/fix/*.yaml")
+	inputs, err := filepath.Glob("testdata/fix/*.*")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cases := 0
 	for _, in := range inputs {
-		if strings.HasSuffix(in, ".fixed.yaml") {
+		ext := filepath.Ext(in)
+		if strings.HasSuffix(in, ".fixed"+ext) {
 			continue
 		}
 		cases++
-		name := strings.TrimSuffix(filepath.Base(in), ".yaml")
+		name := strings.TrimSuffix(filepath.Base(in), ext)
 		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(in)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := src
-			rule := ""
+			rules := map[string]bool{}
 			if name != "nofix" {
-				if want, err = os.ReadFile(strings.TrimSuffix(in, ".yaml") + ".fixed.yaml"); err != nil {
+				if want, err = os.ReadFile(strings.TrimSuffix(in, ext) + ".fixed" + ext); err != nil {
 					t.Fatal(err)
 				}
 				first, _, _ := strings.Cut(strings.TrimPrefix(string(src), "\xef\xbb\xbf"), "\n")
-				rule = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(first), "# fix:"))
-				if rule == "" || strings.HasPrefix(first, rule) {
-					t.Fatalf("%s: the first line must name the fixed rule (# fix: RULE)", in)
+				list, ok := strings.CutPrefix(strings.TrimSpace(first), "# fix:")
+				if ext == ".json" {
+					list, ok = jsonRules[name]
+				}
+				if !ok {
+					t.Fatalf("%s: the first line must name the fixed rules (# fix: RULE,...)", in)
+				}
+				for _, r := range strings.Split(list, ",") {
+					rules[strings.TrimSpace(r)] = true
 				}
 			}
 			dir := t.TempDir()
-			file := filepath.Join(dir, "pod.yaml")
+			file := filepath.Join(dir, "pod"+ext)
 			if err := os.WriteFile(file, src, 0o640); err != nil {
 				t.Fatal(err)
 			}
-			_, out, _ := runIn(t, dir, "", "--fix", "--format", "json", "pod.yaml")
+			_, out, _ := runIn(t, dir, "", "--fix", "--format", "json", filepath.Base(file))
 			got, _ := os.ReadFile(file)
 			if string(got) != string(want) {
 				t.Fatalf("--fix wrote:\n%q\nwant:\n%q", got, want)
@@ -60,15 +71,15 @@ func TestFix(t *testing.T) {
 				t.Fatalf("report: %v\n%s", err, out)
 			}
 			for _, f := range rep.Findings {
-				if rule != "" && f.Rule == rule {
-					t.Errorf("after --fix, %s still finds %s:%d: %s", rule, f.File, f.Line, f.Message)
+				if rules[f.Rule] {
+					t.Errorf("after --fix, %s still finds %s:%d: %s", f.Rule, f.File, f.Line, f.Message)
 				}
 				if len(f.Fixes) > 0 {
 					t.Errorf("after --fix, a finding still offers a fix: %s:%d %s", f.File, f.Line, f.Message)
 				}
 			}
 			// a second run changes nothing
-			_, _, stderr := runIn(t, dir, "", "--fix", "pod.yaml")
+			_, _, stderr := runIn(t, dir, "", "--fix", filepath.Base(file))
 			again, _ := os.ReadFile(file)
 			if string(again) != string(got) || strings.Contains(stderr, "fixed") {
 				t.Errorf("a second --fix changed the file (%s):\n%s", strings.TrimSpace(stderr), again)
@@ -79,7 +90,7 @@ func TestFix(t *testing.T) {
 			}
 		})
 	}
-	if cases < 7 {
+	if cases < 8 {
 		t.Fatalf("found %d cases in testdata/fix", cases)
 	}
 }

@@ -113,7 +113,7 @@ func checkProposal(t *testing.T, data []byte, file *manifest.File, doc *manifest
 // FuzzFix checks the fixes' promise on any input: a fix never makes a file that parses differently,
 // apart from the value it fixes.
 func FuzzFix(f *testing.F) {
-	seeds, _ := filepath.Glob("../cli/testdata/fix/*.yaml")
+	seeds, _ := filepath.Glob("../cli/testdata/fix/*.*")
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)
@@ -136,7 +136,7 @@ func FuzzFix(f *testing.F) {
 
 // TestProposalsOnCases checks the property on the fix cases, and that each offers fixes.
 func TestProposalsOnCases(t *testing.T) {
-	seeds, _ := filepath.Glob("../cli/testdata/fix/*.yaml")
+	seeds, _ := filepath.Glob("../cli/testdata/fix/*.*")
 	total := 0
 	for _, s := range seeds {
 		data, err := os.ReadFile(s)

@@ -234,16 +234,20 @@ func (d *Document) RenameKey(p Path, name string) (Edit, bool) {
 // mapping, before the first entry in a flow mapping. Key and value are quoted where YAML would
 // read them as something else than the strings given.
 func (d *Document) InsertFirst(p Path, key, value string) (Edit, bool) {
-	k, okKey := scalarText(key, 0)
-	v, okValue := scalarText(value, 0)
-	if !okKey || !okValue {
-		return Edit{}, false
-	}
-	key, value = k, v
 	n, _, ok := strictLookup(d.node, p)
 	if !ok || n.Kind != yaml.MappingNode || len(n.Content) < 2 {
 		return Edit{}, false
 	}
+	style := yaml.Style(0)
+	if n.Content[0].Style&yaml.DoubleQuotedStyle != 0 && isFlow(n) {
+		style = yaml.DoubleQuotedStyle // JSON, or written like it: the new entry too
+	}
+	k, okKey := scalarText(key, style)
+	v, okValue := scalarText(value, style)
+	if !okKey || !okValue {
+		return Edit{}, false
+	}
+	key, value = k, v
 	first := n.Content[0]
 	if first.Kind != yaml.ScalarNode || first.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return Edit{}, false
