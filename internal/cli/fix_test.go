@@ -140,6 +140,28 @@ func TestDiff(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "pod.yaml")); string(got) != string(src) {
 		t.Errorf("--diff changed the file")
 	}
+	// a lint run offers the same fixes in JSON, and changes nothing
+	_, out, _ = runIn(t, dir, "", "--format", "json", "pod.yaml")
+	var rep struct{ Findings []lint.Finding }
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var tcp *lint.Finding
+	for i, f := range rep.Findings {
+		if f.Line == 15 && f.Rule == "schema" {
+			tcp = &rep.Findings[i]
+		}
+	}
+	wantFix := lint.Fix{Description: "write TCP", Edits: []lint.Edit{{Line: 15, Column: 51, EndLine: 15, EndColumn: 54, Text: "TCP"}}}
+	if tcp == nil || len(tcp.Fixes) != 1 || tcp.Fixes[0].Description != wantFix.Description || len(tcp.Fixes[0].Edits) != 1 || tcp.Fixes[0].Edits[0] != wantFix.Edits[0] {
+		t.Errorf("JSON fixes of the finding on line 15: %+v, want %+v", tcp, wantFix)
+	}
+	if !strings.Contains(out, `"fixes": [`) {
+		t.Errorf("no fixes field in the JSON report:\n%s", out)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "pod.yaml")); string(got) != string(src) {
+		t.Errorf("a lint run changed the file")
+	}
 	for _, args := range [][]string{{"--fix", "--diff", "pod.yaml"}, {"--fix", "-"}} {
 		if code, _, stderr := runIn(t, dir, "", args...); code != ExitError || !strings.Contains(stderr, "--fix") {
 			t.Errorf("%v: exit %d, %q; want a usage error", args, code, stderr)

@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 
@@ -14,7 +15,8 @@ import (
 
 // startsWithoutExec finds the program a signal-unsafe-entrypoint finding names when the shell
 // starts it as a child ("... starts server without exec").
-var startsWithoutExec = regexp.MustCompile(` starts (\S+) without exec[:,]`)
+// (compiled on first use: package initialisation is every run's cost)
+var startsWithoutExec = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(` starts (\S+) without exec[:,]`) })
 
 // shellBuiltins cannot be exec'd: exec looks for a program of that name.
 var shellBuiltins = map[string]bool{
@@ -33,7 +35,7 @@ var shellBuiltins = map[string]bool{
 func execFix(doc *manifest.Document, is lint.Issue) []lint.Fix { return execProposal(doc, is).fixes() }
 
 func execProposal(doc *manifest.Document, is lint.Issue) *proposal {
-	m := startsWithoutExec.FindStringSubmatch(is.Message)
+	m := startsWithoutExec().FindStringSubmatch(is.Message)
 	if m == nil || is.Line < 1 {
 		return nil
 	}

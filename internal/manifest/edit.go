@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -349,9 +348,20 @@ func (d *Document) Verify(edits []Edit, want map[string]any) bool {
 	return false
 }
 
-// plainSafe matches strings that can be written as plain scalars anywhere, block or flow, when YAML
-// 1.1 also reads them as strings.
-var plainSafe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
+// plainSafe reports whether a string can be written as a plain scalar anywhere, block or flow
+// (letters, digits and . _ / - after a letter or digit), when YAML 1.1 also reads it as a string.
+func plainSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '/' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
 
 // scalarText writes v as a scalar in the given style where it can: a plain scalar stays plain when
 // the value reads back as the same string, and is quoted otherwise; quoted scalars keep their
@@ -367,7 +377,7 @@ func scalarText(v any, style yaml.Style) (string, bool) {
 		switch {
 		case style&yaml.SingleQuotedStyle != 0:
 			return "'" + strings.ReplaceAll(x, "'", "''") + "'", true
-		case style&yaml.DoubleQuotedStyle == 0 && plainSafe.MatchString(x):
+		case style&yaml.DoubleQuotedStyle == 0 && plainSafe(x):
 			if tag, _ := resolve11(x); tag == tagStr {
 				return x, true
 			}
