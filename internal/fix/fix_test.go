@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/podlint/podlint/internal/lint"
@@ -17,7 +18,7 @@ import (
 // fixes, a port name for every unnamed port, and exec before the last command of every shell
 // script (the fixers check the rest themselves).
 func proposals(file *manifest.File) map[*manifest.Document][]*proposal {
-	v := validate.New(validate.Options{})
+	v := validator()
 	out := map[*manifest.Document][]*proposal{}
 	for _, doc := range file.Documents {
 		violations, _, err := v.Validate(doc)
@@ -66,6 +67,9 @@ func proposals(file *manifest.File) map[*manifest.Document][]*proposal {
 	}
 	return out
 }
+
+// validator is shared by the fuzz runs: each kind's schema compiles once.
+var validator = sync.OnceValue(func() *validate.Validator { return validate.New(validate.Options{}) })
 
 func asList(v any) []any {
 	l, _ := v.([]any)

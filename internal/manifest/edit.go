@@ -293,11 +293,27 @@ func (d *Document) InsertInString(p Path, line, col int, text string) (Edit, boo
 			return Edit{}, false
 		}
 		at = Position{Line: l, Column: c}
+	case line == 1 && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		// escapes ("\"", '') make the source longer than the value: find the source offset whose
+		// prefix reads as the value's first col-1 bytes
+		at = d.src.start(n)
+		if at.Line > len(d.src.lines) {
+			return Edit{}, false
+		}
+		src := d.src.lines[at.Line-1]
+		start := byteOffset(src, at.Column)
+		if start < 0 || start >= len(src) {
+			return Edit{}, false
+		}
+		raw := src[start:]
+		i, found := quotedOffset(raw, col-1)
+		if !found {
+			return Edit{}, false
+		}
+		at.Column += utf8.RuneCountInString(raw[:i])
+		return Edit{Line: at.Line, Column: at.Column, EndLine: at.Line, EndColumn: at.Column, Text: text}, true
 	case line == 1:
 		at = d.src.start(n)
-		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			at.Column++
-		}
 	default:
 		l, c, found := d.src.flowLine(n, line)
 		if !found {
@@ -452,4 +468,39 @@ func Renamed(v any, p Path, name string) (any, bool) {
 	}
 	out[name] = old
 	return With(v, p[:len(p)-1], out)
+}
+
+// quotedOffset finds the byte offset in raw, a quoted scalar starting with its quote, at which the
+// scalar's value has its first n bytes behind it. It reads each prefix as YAML, so escapes of every
+// kind count as the value has them; scalars of more than 4 KiB are not followed.
+func quotedOffset(raw string, n int) (int, bool) {
+	q := raw[0]
+	if len(raw) > 4<<10 {
+		return 0, false
+	}
+	for i := 1; i < len(raw); i++ {
+		if raw[i] == q && q == '"' && !escapedQuote(raw[:i]) {
+			return 0, false // the scalar ended
+		}
+		var v string
+		if err := yaml.Unmarshal([]byte(raw[:i]+string(q)), &v); err != nil {
+			continue
+		}
+		if len(v) == n {
+			return i, true
+		}
+		if len(v) > n {
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// escapedQuote reports whether a quote right after s is escaped by an odd number of backslashes.
+func escapedQuote(s string) bool {
+	k := 0
+	for k < len(s) && s[len(s)-1-k] == '\\' {
+		k++
+	}
+	return k%2 == 1
 }
