@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
@@ -103,8 +104,11 @@ func wellKnownName(doc *manifest.Document, p manifest.Path) (string, bool) {
 	if _, named := m["name"]; named {
 		return "", false
 	}
-	if proto, has := m["protocol"]; has && proto != "TCP" {
-		return "", false
+	// TCP, also when written in the wrong case (its own fix, in the same round, makes it TCP)
+	if proto, has := m["protocol"]; has {
+		if p, ok := proto.(string); !ok || !strings.EqualFold(p, "TCP") {
+			return "", false
+		}
 	}
 	number, ok := m["containerPort"].(int64)
 	if !ok {
