@@ -30,8 +30,8 @@ var shellBuiltins = map[string]bool{
 // execFix puts exec before the last command of a shell script that the rule found started as a
 // child of the shell (`migrate && server` becomes `migrate && exec server`). Only where that is the
 // one right answer: the command is the script's last, runs in the foreground, outside any loop,
-// subshell, pipeline, condition or function, without variable assignments before it, and the script
-// sets no trap (exec would skip an EXIT trap).
+// subshell, pipeline, condition or function, without variable assignments before it, the script
+// sets no trap (exec would skip an EXIT trap), and it is no function a sourced file may define.
 func execFix(doc *manifest.Document, is lint.Issue) []lint.Fix { return execProposal(doc, is).fixes() }
 
 func execProposal(doc *manifest.Document, is lint.Issue) *proposal {
@@ -88,16 +88,21 @@ func finalCall(script string) (*syntax.CallExpr, bool) {
 		return nil, false
 	}
 	// no trap anywhere, and no function whose name the last command could be
+	// A script that sources a file or evals text may define functions podlint cannot see: then
+	// only a command named by its path is certainly a program.
 	funcs := map[string]bool{}
-	trap := false
+	trap, imports := false, false
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch x := n.(type) {
 		case *syntax.FuncDecl:
 			funcs[x.Name.Value] = true
 		case *syntax.CallExpr:
 			if len(x.Args) > 0 {
-				if name, _ := literal(x.Args[0]); name == "trap" {
+				switch name, _ := literal(x.Args[0]); name {
+				case "trap":
 					trap = true
+				case ".", "source", "eval":
+					imports = true
 				}
 			}
 		}
@@ -125,7 +130,8 @@ func finalCall(script string) (*syntax.CallExpr, bool) {
 		return nil, false
 	}
 	name, ok := literal(call.Args[0])
-	if !ok || name == "" || shellBuiltins[name] || funcs[name] || strings.Contains(name, "=") {
+	if !ok || name == "" || shellBuiltins[name] || funcs[name] || strings.Contains(name, "=") ||
+		(imports && !strings.Contains(name, "/")) {
 		return nil, false
 	}
 	return call, true
