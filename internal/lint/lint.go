@@ -151,14 +151,8 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 			}
 		}
 	}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
 	units := len(files) + len(rendering.Units)
-	if workers > units {
-		workers = units
-	}
+	workers := workerCount(opts.Workers, units, runtime.GOMAXPROCS(0))
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -239,6 +233,17 @@ feed:
 	}
 	Sort(res.Findings)
 	return res, nil
+}
+
+// workerCount is how many files are checked at once: what was asked (all processors when nothing
+// was), but no more than there are processors, since checks are CPU-bound and each worker only adds
+// memory, nor than there are files.
+func workerCount(asked, units, procs int) int {
+	w := asked
+	if w <= 0 || w > procs {
+		w = procs
+	}
+	return min(w, units)
 }
 
 type fileResult struct {

@@ -123,6 +123,7 @@ type File struct {
 	chunkStart int       // YAMLDocuments when the chunk being loaded started
 	template   string    // the "# Source:" comment of the chunk being loaded
 	kinds      *PodKinds // where each kind of object keeps its pod
+	cols       *columns  // column index of long lines, shared by the documents
 }
 
 // Load reads one source. It never fails: whatever is wrong with the input is a Problem of the file.
@@ -130,7 +131,7 @@ type File struct {
 func Load(name string, data []byte) *File { return loadFile(name, data, builtinPodKinds) }
 
 func loadFile(name string, data []byte, kinds *PodKinds) *File {
-	f := &File{Name: name, kinds: kinds}
+	f := &File{Name: name, kinds: kinds, cols: &columns{}}
 	lines, finalNewline, problem := readText(data)
 	if problem != nil {
 		f.Problems = append(f.Problems, *problem)
@@ -281,7 +282,7 @@ func (f *File) loadChunk(c chunk) {
 	f.Spans = append(f.Spans, LineRange{c.firstLine, c.lastLine})
 	f.template = sourceComment(c.text)
 	f.chunkStart = f.YAMLDocuments
-	if p := eachDocument(c, f.Lines, func(node *yaml.Node, src source) {
+	if p := eachDocument(c, f.Lines, f.cols, func(node *yaml.Node, src source) {
 		f.addDocument(node, LineRange{c.firstLine, c.lastLine}, src)
 	}); p != nil {
 		f.Problems = append(f.Problems, *p)
@@ -293,7 +294,15 @@ func (f *File) loadChunk(c chunk) {
 
 // eachDocument parses the YAML documents of a chunk and hands each one that is not empty to fn, with
 // where it sits in the file. A syntax error ends the chunk and is returned as a problem.
-func eachDocument(c chunk, lines []string, fn func(node *yaml.Node, src source)) *Problem {
+func eachDocument(c chunk, lines []string, cols *columns, fn func(node *yaml.Node, src source)) *Problem {
+	if looksLikeJSON(c.text) {
+		if node, ok := parseJSON(c.text); ok {
+			if node.Kind != yaml.ScalarNode {
+				fn(node, source{lines: lines, off: c.firstLine - 1, cols: cols})
+			}
+			return nil
+		}
+	}
 	dec := yaml.NewDecoder(strings.NewReader(c.text))
 	for {
 		var root yaml.Node
@@ -314,7 +323,7 @@ func eachDocument(c chunk, lines []string, fn func(node *yaml.Node, src source))
 		if node.Kind == yaml.ScalarNode && node.Tag == "!!null" && node.Style&yaml.TaggedStyle == 0 {
 			continue // an empty document, or one holding only comments
 		}
-		fn(node, source{lines: lines, off: c.firstLine - 1})
+		fn(node, source{lines: lines, off: c.firstLine - 1, cols: cols})
 	}
 }
 
