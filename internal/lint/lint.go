@@ -24,6 +24,8 @@ type Issue struct {
 	// Line, when above 0, places the finding on that line (counted from 1) of the multi-line string
 	// at Path, as its reader sees it (a line of a shell script), rather than where the string starts.
 	Line int
+	// Fixes are the mechanical corrections of the issue, as edits of the document's file (see Fix).
+	Fixes []Fix
 }
 
 // Checker inspects one document. Implementations must be safe for use from several goroutines.
@@ -388,7 +390,9 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 				}
 				fd := issueFinding(f, doc, is)
 				if place != nil {
+					rendered := fd
 					place(doc, &fd)
+					placeFixes(f, doc, rendered, &fd, place)
 				}
 				findings = append(findings, fd)
 			}
@@ -485,7 +489,8 @@ func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
 	}
 	return Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
 		Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn,
-		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template, AtKey: is.AtKey}
+		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template, AtKey: is.AtKey,
+		Fixes: is.Fixes}
 }
 
 func sourceLine(f *manifest.File, line int) string {
