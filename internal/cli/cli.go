@@ -96,6 +96,10 @@ Adopting podlint where there are findings already: record them, then only new on
   podlint --write-baseline podlint-baseline.json .
   podlint --baseline podlint-baseline.json .
 
+Fixes: --fix writes the mechanical fixes into the files and reports what remains; --diff prints them
+as a unified diff and changes nothing:
+  podlint --diff manifests/ > fixes.patch
+
 Exit codes: 0 nothing at or above --fail-level, 1 findings at or above it, 2 podlint could not run.
 
 Flags:

@@ -28,6 +28,8 @@ type Issue struct {
 	// Related are other places in the same document that the finding involves (the first
 	// declaration of a repeated port); they become Finding.Related.
 	Related []RelatedPath
+	// Fixes are the mechanical corrections of the issue, as edits of the document's file (see Fix).
+	Fixes []Fix
 }
 
 // RelatedPath is another place in the document an Issue involves, and what is there.
@@ -411,7 +413,9 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 				}
 				fd := issueFinding(f, doc, is)
 				if place != nil {
+					rendered := fd
 					place(doc, &fd)
+					placeFixes(f, doc, rendered, &fd, place)
 					placeRelated(doc, &fd, is.Related, place)
 				}
 				findings = append(findings, fd)
@@ -542,7 +546,8 @@ func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
 	}
 	fd := Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
 		Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn,
-		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template, AtKey: is.AtKey}
+		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template, AtKey: is.AtKey,
+		Fixes: is.Fixes}
 	for _, r := range is.Related {
 		fd.Related = append(fd.Related, location(f.Name, doc.Position(r.Path), r.Message))
 	}

@@ -98,6 +98,9 @@ type Document struct {
 
 	node *yaml.Node // the object's mapping node, for positions
 	src  source     // the file's lines and where the document starts in it
+	// ordinal counts the YAML documents of the document's chunk (the text between two separator
+	// lines) from 0, so that an edited chunk can be parsed again and the same document found.
+	ordinal int
 }
 
 // LineRange is a range of lines, both ends included, counted from 1.
@@ -124,10 +127,11 @@ type File struct {
 	// documents and no problems; the run counts it and moves on.
 	NotManifest bool
 
-	meant    bool      // some document is meant as a Kubernetes object
-	template string    // the "# Source:" comment of the chunk being loaded
-	kinds    *PodKinds // where each kind of object keeps its pod
-	cols     *columns  // column index of long lines, shared by the documents
+	meant      bool      // some document is meant as a Kubernetes object
+	chunkStart int       // YAMLDocuments when the chunk being loaded started
+	template   string    // the "# Source:" comment of the chunk being loaded
+	kinds      *PodKinds // where each kind of object keeps its pod
+	cols       *columns  // column index of long lines, shared by the documents
 }
 
 // Load reads one source. It never fails: whatever is wrong with the input is a Problem of the file.
@@ -285,6 +289,7 @@ func (f *File) loadChunk(c chunk) {
 	}
 	f.Spans = append(f.Spans, LineRange{c.firstLine, c.lastLine})
 	f.template = sourceComment(c.text)
+	f.chunkStart = f.YAMLDocuments
 	if p := eachDocument(c, f.Lines, f.cols, func(node *yaml.Node, src source) {
 		f.addDocument(node, LineRange{c.firstLine, c.lastLine}, src)
 	}); p != nil {
@@ -351,7 +356,8 @@ func (f *File) addDocument(node *yaml.Node, lines LineRange, src source) {
 			Message: fmt.Sprintf("document is a %s, not a Kubernetes object", describe(value))})
 		return
 	}
-	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), src: src, Template: f.template}
+	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), src: src, Template: f.template,
+		ordinal: index - f.chunkStart}
 	if !f.checkKind(doc) {
 		f.Problems = append(f.Problems, d.problems...)
 		return
@@ -452,7 +458,8 @@ func (f *File) expandList(list *Document) {
 				Object: list.Object, Message: fmt.Sprintf("item %d of the %s is a %s, not a Kubernetes object", i, list.Object.Kind, describe(it))})
 			continue
 		}
-		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, src: list.src, Template: list.Template}
+		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, src: list.src, Template: list.Template,
+			ordinal: list.ordinal}
 		if !f.checkKind(doc) {
 			continue
 		}
