@@ -51,8 +51,8 @@ func TestRulesCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &cat); err != nil {
 		t.Fatal(err)
 	}
-	// the ten pod rules and podlint's seven own checks, sorted by id
-	if len(cat) != 17 || cat[0].ID != "bare-pod" || cat[0].Severity != "info" || cat[2].ID != "hostname-pinning" || cat[2].Severity != "warning" || cat[2].Remediation == "" {
+	// the ten pod rules, the three rules of the whole run and podlint's seven own checks, sorted by id
+	if len(cat) != 20 || cat[0].ID != "bare-pod" || cat[0].Severity != "info" || cat[3].ID != "hostname-pinning" || cat[3].Severity != "warning" || cat[3].Remediation == "" {
 		t.Errorf("json catalog: %+v", cat)
 	}
 

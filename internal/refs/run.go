@@ -1,0 +1,107 @@
+package refs
+
+import (
+	"context"
+	"strings"
+
+	"github.com/podlint/podlint/internal/lint"
+	"github.com/podlint/podlint/internal/manifest"
+)
+
+// Run gathers a lint run's index and evaluates the rules of the whole run over it: Wire hands
+// lint its Collect and Across hooks.
+type Run struct {
+	// Check evaluates the rules of the whole run over the index's Input.
+	Check func(ctx context.Context, input map[string]any) ([]Result, error)
+	// IsRule says which rule ids Check reports.
+	IsRule func(id string) bool
+	// Context, when set, adds objects from outside the run (the rest of the repository) before
+	// the rules run, and may mark the index incomplete.
+	Context func(ctx context.Context, run *lint.RunInfo, x *Index) error
+	// NoSuppress ignores podlint.io/ignore annotations (--no-suppress).
+	NoSuppress bool
+
+	index Index
+}
+
+// Wire sets opts.Collect, opts.Across and opts.AcrossRule.
+func (r *Run) Wire(opts *lint.Options) {
+	opts.Collect = r.collect
+	opts.Across = r.across
+	opts.AcrossRule = r.IsRule
+}
+
+func (r *Run) collect(doc *manifest.Document, namespace string, selected bool, locate func(manifest.Path, bool) lint.Finding) {
+	o := Extract(doc, namespace, func(p manifest.Path, atKey bool) Loc { return LocOf(locate(p, atKey)) })
+	if o == nil {
+		return
+	}
+	o.Context = !selected
+	r.index.Add(o)
+}
+
+func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, error) {
+	r.index.Incomplete = append(r.index.Incomplete, info.Incomplete...)
+	if r.Context != nil {
+		if err := r.Context(ctx, info, &r.index); err != nil {
+			return nil, err
+		}
+	}
+	if r.index.Len() == 0 {
+		return nil, nil
+	}
+	results, err := r.Check(ctx, r.index.Input())
+	if err != nil {
+		return nil, err
+	}
+	if !r.NoSuppress {
+		results = r.index.dropIgnored(results)
+	}
+	return r.index.Findings(results)
+}
+
+// dropIgnored removes the results on objects whose podlint.io/ignore annotation names their rule.
+func (x *Index) dropIgnored(results []Result) []Result {
+	owner := make([]*Object, 0, len(x.locs))
+	for _, o := range x.objects {
+		for range o.Locs {
+			owner = append(owner, o)
+		}
+	}
+	kept := results[:0]
+	for _, res := range results {
+		if res.At >= 0 && res.At < len(owner) && owner[res.At].ignores(res.Rule) {
+			continue
+		}
+		kept = append(kept, res)
+	}
+	return kept
+}
+
+func (o *Object) ignores(rule string) bool {
+	for _, id := range o.Ignore {
+		if id == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// ignoreList reads the podlint.io/ignore annotation of the object and of its pod templates.
+func ignoreList(doc *manifest.Document) []string {
+	paths := []manifest.Path{{"metadata", "annotations", lint.IgnoreAnnotation}}
+	for _, p := range doc.Pods {
+		paths = append(paths, p.Metadata.Append("annotations", lint.IgnoreAnnotation))
+	}
+	var ids []string
+	for _, p := range paths {
+		v, _ := manifest.Get(doc.Value, p)
+		s, _ := v.(string)
+		for _, id := range strings.Split(s, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
