@@ -52,7 +52,7 @@ func (x *Index) Input() map[string]any {
 		obj := map[string]any{
 			"id": i, "apiVersion": o.APIVersion, "kind": o.Kind, "group": groupOfOnly(o.APIVersion), "name": o.Name,
 			"namespace": o.Namespace, "namespaceSet": o.NamespaceSet, "labels": strMap(o.Labels),
-			"file": loc.File, "line": loc.Line, "at": b + o.At, "context": o.Context,
+			"file": loc.File, "line": loc.Line, "at": b + o.At, "context": o.Context, "templated": o.Templated,
 		}
 		pods := make([]any, 0, len(o.Pods))
 		for _, p := range o.Pods {

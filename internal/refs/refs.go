@@ -52,6 +52,10 @@ type Object struct {
 	// Context objects come from outside the run (the rest of the repository, or objects --selector
 	// left out): they are resolved against, never reported on.
 	Context bool
+	// Templated objects hold placeholders that something substitutes before they are applied
+	// (${VAR}, {{ .Values.x }}, a port written as a word): their names, labels and ports are not
+	// what the cluster will see.
+	Templated bool
 	// Ignore lists the rules its podlint.io/ignore annotations name.
 	Ignore []string
 	Locs   []Loc
@@ -62,6 +66,8 @@ type Pod struct {
 	Labels map[string]string
 	Ports  []Port
 	At     int
+	// Templated: a containerPort is not a number (a placeholder), so the ports are not known.
+	Templated bool
 }
 
 // Port is one declared container port (regular containers and native sidecars: the ports a
@@ -161,7 +167,7 @@ func Extract(doc *manifest.Document, namespace string, locate Locate) *Object {
 		if lv, ok := manifest.Get(v, labelsPath); ok {
 			pod.Labels, pod.At = stringMap(lv), at(labelsPath, true)
 		}
-		pod.Ports = podPorts(spec.(map[string]any))
+		pod.Ports, pod.Templated = podPorts(spec.(map[string]any))
 		o.Pods = append(o.Pods, pod)
 	}
 	group, _ := groupOf(o.APIVersion)
@@ -192,7 +198,68 @@ func Extract(doc *manifest.Document, namespace string, locate Locate) *Object {
 				At: at(manifest.Path{"spec", "serviceName"}, false)})
 		}
 	}
+	o.Templated = templated(o)
 	return o
+}
+
+// placeholder says whether a value is a template's placeholder rather than a value: ${VAR},
+// $(VAR), {{ ... }}.
+func placeholder(s string) bool {
+	return strings.Contains(s, "${") || strings.Contains(s, "$(") || strings.Contains(s, "{{")
+}
+
+func templated(o *Object) bool {
+	if placeholder(o.Name) || placeholder(o.Namespace) || placeholderMap(o.Labels) {
+		return true
+	}
+	for _, p := range o.Pods {
+		if p.Templated || placeholderMap(p.Labels) {
+			return true
+		}
+		for _, pt := range p.Ports {
+			if placeholder(pt.Name) {
+				return true
+			}
+		}
+	}
+	if s := o.Selector; s != nil {
+		if placeholderMap(s.MatchLabels) {
+			return true
+		}
+		for _, r := range s.Expressions {
+			if placeholder(r.Key) || placeholder(strings.Join(r.Values, ",")) {
+				return true
+			}
+		}
+	}
+	if s := o.Service; s != nil {
+		for _, p := range s.Ports {
+			if p.Port == 0 {
+				return true // a port written as a word, for sed or envsubst to replace
+			}
+			if t, ok := p.TargetPort.(string); ok && placeholder(t) {
+				return true
+			}
+		}
+	}
+	for _, r := range o.Refs {
+		if placeholder(r.Name) || placeholder(r.Kind) {
+			return true
+		}
+		if t, ok := r.Port.(string); ok && placeholder(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func placeholderMap(m map[string]string) bool {
+	for k, v := range m {
+		if placeholder(k) || placeholder(v) {
+			return true
+		}
+	}
+	return false
 }
 
 func groupOf(apiVersion string) (group, version string) {
@@ -246,8 +313,7 @@ func intOf(x any) (int, bool) {
 
 // podPorts lists the ports of the regular containers and of native sidecars (init containers that
 // keep running), the containers a Service port can reach.
-func podPorts(spec map[string]any) []Port {
-	var out []Port
+func podPorts(spec map[string]any) (out []Port, unknown bool) {
 	add := func(c map[string]any) {
 		name, _ := c["name"].(string)
 		ports, _ := c["ports"].([]any)
@@ -255,6 +321,7 @@ func podPorts(spec map[string]any) []Port {
 			pm, _ := p.(map[string]any)
 			n, ok := intOf(pm["containerPort"])
 			if !ok {
+				unknown = true
 				continue
 			}
 			port := Port{Number: n, Container: name, Protocol: "TCP"}
@@ -277,7 +344,7 @@ func podPorts(spec map[string]any) []Port {
 			add(m)
 		}
 	}
-	return out
+	return out, unknown
 }
 
 func service(v any, at func(manifest.Path, bool) int) *Service {

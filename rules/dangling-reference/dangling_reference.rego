@@ -9,10 +9,11 @@
 #   names (missing, or a Service with a cluster IP: the names never resolve). The finding is on the
 #   name or port that refers.
 #
-#   A name that matches no object is reported only when the run shows every object (see
+#   A name that matches no object is a warning, reported only when the run shows every object (see
 #   selector-matches-nothing): a run of some files of a repository with charts or kustomizations
 #   elsewhere, or with a chart that does not render, says nothing about missing objects. A
-#   Service that exists but lacks the port, or is not headless, is reported whenever it is seen.
+#   Service that exists but lacks the port, or is not headless, is an error, reported whenever it
+#   is seen. Objects with placeholders (${NAME}) are left alone.
 # related_resources:
 #   - ref: https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id
 #     description: StatefulSets, headless Services and stable network identities
@@ -40,6 +41,13 @@ _targets(o, r) := [x |
 	x.name == r.name
 	_same_group(r, x)
 ]
+
+# An object of the kind with placeholders in its name (${NAME}) may be the one referred to.
+_templated_kind(kind) if {
+	some x in input.objects
+	x.kind == kind
+	x.templated
+}
 
 _same_group(r, _) if r.apiVersion == ""
 
@@ -70,13 +78,17 @@ _consequence := {
 deny contains finding if {
 	input.complete
 	some o in input.objects
+	not o.templated
 	some r in o.refs
+	not _templated_kind(r.kind)
 	count(_targets(o, r)) == 0
 	finding := {
 		"msg": sprintf("%s %s %s %s, which does not exist in namespace %s%s: %s", [
 			lib.describe(o), _what[r.field], r.kind, r.name, o.namespace, _elsewhere(o, r), _consequence[r.field],
 		]),
 		"at": r.at,
+		# what the run does not show may still be applied from elsewhere
+		"severity": "warning",
 	}
 }
 
@@ -84,11 +96,13 @@ deny contains finding if {
 deny contains finding if {
 	some o in input.objects
 	some r in o.refs
+	not o.templated
 	r.field == "spec.serviceName"
 	services := _targets(o, r)
 	count(services) > 0
 	every s in services {
 		not s.service.headless
+		not s.templated
 	}
 	s := services[0]
 	finding := {
@@ -102,11 +116,13 @@ deny contains finding if {
 deny contains finding if {
 	some o in input.objects
 	some r in o.refs
+	not o.templated
 	r.port != null
 	services := _targets(o, r)
 	count(services) > 0
 	every s in services {
 		not _has_port(s, r.port)
+		not s.templated
 	}
 	s := services[0]
 	finding := {

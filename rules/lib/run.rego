@@ -4,7 +4,9 @@
 #               repository, the repository's other manifests, with context true). Each has
 #               id (its position in objects), apiVersion, group, kind, name, namespace (where it
 #               lands: its own, else the default of the run or of its chart), namespaceSet,
-#               labels, file, line, at (the position of its name), context, and:
+#               labels, file, line, at (the position of its name), context, templated
+#               (placeholders such as ${VAR} or {{ }} in its names, labels or ports, or a port
+#               written as a word: what the cluster sees is not known), and:
 #     pods      the pods it makes: labels, ports ([{name, containerPort, protocol, container}]
 #               of regular containers and native sidecars) and at (the pod's labels)
 #     selector  for a Service, PodDisruptionBudget or NetworkPolicy: field, matchLabels,

@@ -49,6 +49,8 @@ deny contains finding if {
 	some o in input.objects
 	o.selector
 	not o.selector.empty
+	not o.templated
+	not _templated_pods
 	object.get(o, ["service", "type"], "") != "ExternalName"
 	count(o.selector.selected) == 0
 	not _may_make_pods(o.namespace)
@@ -69,6 +71,13 @@ _elsewhere(o) := sprintf("; pods with these labels exist in namespace %s (%s)", 
 ]) if {
 	count(o.selector.elsewhere) > 0
 } else := "; no pod of the run has these labels"
+
+# Pods with placeholders in their labels or namespace (${APP}) may be the ones the selector means.
+_templated_pods if {
+	some x in input.objects
+	x.templated
+	count(x.pods) > 0
+}
 
 # A custom resource that is not known to carry a pod template may make pods through its operator.
 _may_make_pods(ns) if {

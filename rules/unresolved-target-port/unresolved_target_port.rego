@@ -25,7 +25,9 @@ import data.podlint.lib
 deny contains finding if {
 	some svc in input.objects
 	svc.service.type != "ExternalName"
+	not svc.templated
 	count(svc.selector.selected) > 0
+	not _templated(svc.selector.selected)
 	some p in svc.service.ports
 	is_string(p.targetPort)
 	not _declared(svc.selector.selected, p.targetPort, p.protocol)
@@ -39,6 +41,12 @@ deny contains finding if {
 			some i in svc.selector.selected
 		],
 	}
+}
+
+# Pods with placeholders (${PORT}, a containerPort written as a word) have ports nobody knows yet.
+_templated(ids) if {
+	some i in ids
+	input.objects[i].templated
 }
 
 _declared(ids, name, protocol) if {
