@@ -30,6 +30,10 @@ func wireRun(env *Env, opts *lint.Options, policies *pendingEngine, paths []stri
 		},
 		IsRule:     policies.runRule,
 		NoSuppress: opts.NoSuppress,
+		ReferrersOnly: func() bool {
+			e, _, err := policies.wait()
+			return err == nil && !e.UserRunRules()
+		},
 	}
 	if !noRepository {
 		repo := &refs.Repository{Paths: paths, PodKinds: opts.PodKinds, Key: fmt.Sprintf("%v", cfg.PodKinds),
@@ -50,12 +54,16 @@ func cacheDir(env *Env) string {
 	if d := env.Getenv(CacheDirEnv); d != "" {
 		return d
 	}
-	d, err := os.UserCacheDir()
+	d, err := userCacheDir()
 	if err != nil {
 		return ""
 	}
 	return filepath.Join(d, "podlint")
 }
+
+// userCacheDir is os.UserCacheDir; tests point it elsewhere, so that they leave the user's
+// cache alone.
+var userCacheDir = os.UserCacheDir
 
 // runRule says whether a rule is one of the whole run, once the engine is built.
 func (p *pendingEngine) runRule(id string) bool {

@@ -53,7 +53,7 @@ type Engine struct {
 	// over the run's index (CheckRun).
 	runParts []part
 	catalog  []Rule
-	limit   time.Duration
+	limit    time.Duration
 	// cancels maps a context's Done channel to the topdown.Cancel that fires with it (see cancelFor).
 	cancels sync.Map
 }
@@ -489,6 +489,16 @@ func pathOf(v any) manifest.Path {
 // RunRules says whether any rule of the whole run (custom.scope: run) is on.
 func (e *Engine) RunRules() bool { return len(e.runParts) > 0 }
 
+// UserRunRules says whether a user's policy has a rule of the whole run.
+func (e *Engine) UserRunRules() bool {
+	for _, p := range e.runParts {
+		if !allBuiltinOutputs(p.outputs) {
+			return true
+		}
+	}
+	return false
+}
+
 // runTimeLimit bounds the evaluation of the rules of the whole run, which see every object at once.
 const runTimeLimit = time.Minute
 
@@ -583,6 +593,7 @@ func (e *Engine) WireRun(opts *lint.Options, context func(context.Context, *lint
 			ids[o.id] = true
 		}
 	}
-	r := &refs.Run{Check: e.CheckRun, IsRule: func(id string) bool { return ids[id] }, Context: context, NoSuppress: opts.NoSuppress}
+	r := &refs.Run{Check: e.CheckRun, IsRule: func(id string) bool { return ids[id] }, Context: context, NoSuppress: opts.NoSuppress,
+		ReferrersOnly: func() bool { return !e.UserRunRules() }}
 	r.Wire(opts)
 }

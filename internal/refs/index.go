@@ -3,6 +3,7 @@ package refs
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/podlint/podlint/internal/lint"
@@ -15,7 +16,8 @@ type Index struct {
 	// Incomplete says why the index may lack objects that exist (a chart that did not render, a
 	// file that could not be read): rules do not claim that something is absent then.
 	Incomplete []string
-	locs       []Loc // every object's Locs, numbered (Input)
+	locs       []Loc     // the Locs of the objects Input gave the rules, numbered
+	owner      []*Object // the object of each of locs
 }
 
 // Add puts objects in the index.
@@ -32,25 +34,75 @@ func (x *Index) Add(objs ...*Object) {
 // Len is the number of objects.
 func (x *Index) Len() int { return len(x.objects) }
 
-// Input is the index as rules see it (input of a run-scope rule): every object, with its positions
-// numbered across the run (`at`), and each selector's matches worked out (`selected`, the
-// pod-making objects of its namespace whose pod labels it matches, by id; `elsewhere`, the other
-// namespaces with such pods, by id).
+// Input is the index as rules see it (input of a run-scope rule), with positions numbered across
+// the run (`at`). For each object of the run, each selector's matches are worked out
+// (`selected`, the pod-making objects of its namespace whose pod labels it matches, by id;
+// `elsewhere`, those of other namespaces) and each reference's (`targets`, the objects of its
+// namespace with its kind and name, and its API group when it names one; `elsewhere`, objects of
+// that kind and name in other namespaces). Objects from outside the run (context) are there when
+// an object of the run selects or names them, or when they bear on every judgement: those with
+// placeholders (templated) and custom resources that carry no pod template. So a one-file run in a
+// large repository evaluates its rules over a few objects, not over the repository.
 func (x *Index) Input() map[string]any {
 	sortObjects(x.objects)
-	x.locs = x.locs[:0]
-	base := make([]int, len(x.objects))
+	m := newMatcher(x.objects)
+	n := len(x.objects)
+	include := make([]bool, n)
+	type matches struct{ selected, elsewhere []int }
+	sel := make([]matches, n)
+	refs := make([][]matches, n)
 	for i, o := range x.objects {
+		if o.Context {
+			if o.Templated || (len(o.Pods) == 0 && customGroup(o.APIVersion)) {
+				include[i] = true
+			}
+			continue
+		}
+		include[i] = true
+		if o.Selector != nil {
+			s, e := m.match(o)
+			sel[i] = matches{s, e}
+			markAll(include, s, e)
+		}
+		for _, r := range o.Refs {
+			t, e := m.resolve(o, r)
+			refs[i] = append(refs[i], matches{t, e})
+			markAll(include, t, e)
+		}
+	}
+	id := make([]int, n)
+	x.locs, x.owner = x.locs[:0], x.owner[:0]
+	base := make([]int, n)
+	count := 0
+	for i, o := range x.objects {
+		id[i] = -1
+		if !include[i] {
+			continue
+		}
+		id[i] = count
+		count++
 		base[i] = len(x.locs)
 		x.locs = append(x.locs, o.Locs...)
+		for range o.Locs {
+			x.owner = append(x.owner, o)
+		}
 	}
-	m := newMatcher(x.objects)
-	objs := make([]any, len(x.objects))
+	ids := func(old []int) []any {
+		out := make([]any, len(old))
+		for j, i := range old {
+			out[j] = id[i]
+		}
+		return out
+	}
+	objs := make([]any, 0, count)
 	for i, o := range x.objects {
+		if !include[i] {
+			continue
+		}
 		b := base[i]
 		loc := o.Locs[o.At]
 		obj := map[string]any{
-			"id": i, "apiVersion": o.APIVersion, "kind": o.Kind, "group": groupOfOnly(o.APIVersion), "name": o.Name,
+			"id": id[i], "apiVersion": o.APIVersion, "kind": o.Kind, "group": groupOfOnly(o.APIVersion), "name": o.Name,
 			"namespace": o.Namespace, "namespaceSet": o.NamespaceSet, "labels": strMap(o.Labels),
 			"file": loc.File, "line": loc.Line, "at": b + o.At, "context": o.Context, "templated": o.Templated,
 		}
@@ -68,10 +120,9 @@ func (x *Index) Input() map[string]any {
 			for _, r := range s.Expressions {
 				exprs = append(exprs, map[string]any{"key": r.Key, "operator": r.Operator, "values": strList(r.Values)})
 			}
-			selected, elsewhere := m.match(o)
 			obj["selector"] = map[string]any{"field": s.Field, "matchLabels": strMap(s.MatchLabels), "matchExpressions": exprs,
 				"at": b + s.At, "empty": len(s.MatchLabels) == 0 && len(s.Expressions) == 0,
-				"selected": intList(selected), "elsewhere": intList(elsewhere)}
+				"selected": ids(sel[i].selected), "elsewhere": ids(sel[i].elsewhere)}
 		}
 		if s := o.Service; s != nil {
 			ports := make([]any, 0, len(s.Ports))
@@ -80,19 +131,38 @@ func (x *Index) Input() map[string]any {
 			}
 			obj["service"] = map[string]any{"type": s.Type, "clusterIP": s.ClusterIP, "headless": s.ClusterIP == "None", "ports": ports}
 		}
-		refs := make([]any, 0, len(o.Refs))
-		for _, r := range o.Refs {
-			ref := map[string]any{"field": r.Field, "apiVersion": r.APIVersion, "kind": r.Kind, "name": r.Name, "at": b + r.At}
+		rs := make([]any, 0, len(o.Refs))
+		for j, r := range o.Refs {
+			ref := map[string]any{"field": r.Field, "apiVersion": r.APIVersion, "kind": r.Kind, "name": r.Name, "at": b + r.At,
+				"targets": []any{}, "elsewhere": []any{}}
+			if j < len(refs[i]) {
+				ref["targets"], ref["elsewhere"] = ids(refs[i][j].selected), ids(refs[i][j].elsewhere)
+			}
 			if r.Port != nil {
 				ref["port"], ref["portAt"] = r.Port, b+r.PortAt
 			}
-			refs = append(refs, ref)
+			rs = append(rs, ref)
 		}
-		obj["refs"] = refs
-		objs[i] = obj
+		obj["refs"] = rs
+		objs = append(objs, obj)
 	}
 	incomplete := strList(x.Incomplete)
 	return map[string]any{"objects": objs, "complete": len(x.Incomplete) == 0, "incomplete": incomplete}
+}
+
+func markAll(include []bool, lists ...[]int) {
+	for _, l := range lists {
+		for _, i := range l {
+			include[i] = true
+		}
+	}
+}
+
+// customGroup says whether an apiVersion is a custom resource's: its group has a dot and is not
+// one of Kubernetes' own (*.k8s.io).
+func customGroup(apiVersion string) bool {
+	g, _ := groupOf(apiVersion)
+	return strings.Contains(g, ".") && !strings.HasSuffix(g, ".k8s.io")
 }
 
 // Result is one finding of a run-scope rule, as the policy engine reads it: at and the related
@@ -115,20 +185,12 @@ type Related struct {
 // rest of the repository) is dropped: the run reports on its own objects only. A result whose
 // position is not one of the index's is an error.
 func (x *Index) Findings(results []Result) ([]lint.Finding, error) {
-	contextLoc := make([]bool, len(x.locs))
-	n := 0
-	for _, o := range x.objects {
-		for range o.Locs {
-			contextLoc[n] = o.Context
-			n++
-		}
-	}
 	var out []lint.Finding
 	for _, r := range results {
 		if r.At < 0 || r.At >= len(x.locs) {
 			return nil, fmt.Errorf("rule %s: at %d is not a position of the run's index", r.Rule, r.At)
 		}
-		if contextLoc[r.At] {
+		if x.owner[r.At].Context {
 			continue
 		}
 		l := x.locs[r.At]

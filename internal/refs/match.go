@@ -9,11 +9,13 @@ type matcher struct {
 	objects []*Object
 	byPair  map[[2]string][]int // label pair -> ids of objects with a pod carrying it
 	all     []int               // ids of objects with pods
+	byName  map[[2]string][]int // kind and name -> ids
 }
 
 func newMatcher(objs []*Object) *matcher {
-	m := &matcher{objects: objs, byPair: map[[2]string][]int{}}
+	m := &matcher{objects: objs, byPair: map[[2]string][]int{}, byName: map[[2]string][]int{}}
 	for i, o := range objs {
+		m.byName[[2]string{o.Kind, o.Name}] = append(m.byName[[2]string{o.Kind, o.Name}], i)
 		if len(o.Pods) == 0 {
 			continue
 		}
@@ -107,4 +109,22 @@ func has(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// resolve returns the objects a reference names in its namespace (of its API group, when it names
+// one), and those of that kind and name in other namespaces.
+func (m *matcher) resolve(from *Object, r Ref) (targets, elsewhere []int) {
+	group, _ := groupOf(r.APIVersion)
+	for _, i := range m.byName[[2]string{r.Kind, r.Name}] {
+		o := m.objects[i]
+		if og, _ := groupOf(o.APIVersion); r.APIVersion != "" && og != group {
+			continue
+		}
+		if o.Namespace == from.Namespace {
+			targets = append(targets, i)
+		} else {
+			elsewhere = append(elsewhere, i)
+		}
+	}
+	return targets, elsewhere
 }

@@ -1,10 +1,8 @@
 package refs
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -41,7 +39,7 @@ type Repository struct {
 }
 
 // cacheFormat changes whenever the cached form of objects does.
-const cacheFormat = "podlint-refs-1"
+const cacheFormat = "podlint-refs-2"
 
 type cacheFile struct {
 	Format string
@@ -259,8 +257,8 @@ func (r *Repository) readFile(path, rel string) cachedFile {
 			} else {
 				pos = doc.Position(p)
 			}
-			return Loc{File: rel, Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn,
-				Path: p.Pointer(), Object: doc.Object}
+			// only related locations point here: the finding's own fields are not kept
+			return Loc{File: rel, Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn}
 		})
 		if o != nil {
 			c.Objects = append(c.Objects, o)
@@ -274,7 +272,7 @@ func (r *Repository) cachePath(root string) string {
 		return ""
 	}
 	h := sha256.Sum256([]byte(root))
-	return filepath.Join(r.CacheDir, "refs-"+hex.EncodeToString(h[:12])+".gob")
+	return filepath.Join(r.CacheDir, "refs-"+hex.EncodeToString(h[:12]))
 }
 
 // load reads the root's cache; a missing, unreadable or stale one is empty.
@@ -288,11 +286,11 @@ func (r *Repository) load(root string) *cacheFile {
 	if err != nil {
 		return empty
 	}
-	var c cacheFile
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil || c.Format != cacheFormat || c.Key != r.Key || c.Root != root || c.Files == nil {
+	c, err := decodeCache(data)
+	if err != nil || c.Format != cacheFormat || c.Key != r.Key || c.Root != root {
 		return empty
 	}
-	return &c
+	return c
 }
 
 // save writes the root's cache whole (a temporary file renamed over it); a failure leaves the run
@@ -302,10 +300,7 @@ func (r *Repository) save(root string, c *cacheFile) {
 	if p == "" {
 		return
 	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(c); err != nil {
-		return
-	}
+	data := encodeCache(c)
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return
 	}
@@ -313,7 +308,7 @@ func (r *Repository) save(root string, c *cacheFile) {
 	if err != nil {
 		return
 	}
-	_, werr := tmp.Write(b.Bytes())
+	_, werr := tmp.Write(data)
 	cerr := tmp.Close()
 	if werr != nil || cerr != nil || os.Rename(tmp.Name(), p) != nil {
 		os.Remove(tmp.Name())

@@ -20,6 +20,10 @@ type Run struct {
 	Context func(ctx context.Context, run *lint.RunInfo, x *Index) error
 	// NoSuppress ignores podlint.io/ignore annotations (--no-suppress).
 	NoSuppress bool
+	// ReferrersOnly says that the rules report only on objects that select or name others (true
+	// of the built-in ones): a run without such objects needs no Context, and has nothing to
+	// report.
+	ReferrersOnly func() bool
 
 	index Index
 }
@@ -42,6 +46,9 @@ func (r *Run) collect(doc *manifest.Document, namespace string, selected bool, l
 
 func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, error) {
 	r.index.Incomplete = append(r.index.Incomplete, info.Incomplete...)
+	if r.ReferrersOnly != nil && r.ReferrersOnly() && !r.index.hasReferrers() {
+		return nil, nil
+	}
 	if r.Context != nil {
 		if err := r.Context(ctx, info, &r.index); err != nil {
 			return nil, err
@@ -62,15 +69,9 @@ func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, e
 
 // dropIgnored removes the results on objects whose podlint.io/ignore annotation names their rule.
 func (x *Index) dropIgnored(results []Result) []Result {
-	owner := make([]*Object, 0, len(x.locs))
-	for _, o := range x.objects {
-		for range o.Locs {
-			owner = append(owner, o)
-		}
-	}
 	kept := results[:0]
 	for _, res := range results {
-		if res.At >= 0 && res.At < len(owner) && owner[res.At].ignores(res.Rule) {
+		if res.At >= 0 && res.At < len(x.owner) && x.owner[res.At].ignores(res.Rule) {
 			continue
 		}
 		kept = append(kept, res)
@@ -104,4 +105,14 @@ func ignoreList(doc *manifest.Document) []string {
 		}
 	}
 	return ids
+}
+
+// hasReferrers says whether an object of the run (not context) has a selector or a reference.
+func (x *Index) hasReferrers() bool {
+	for _, o := range x.objects {
+		if !o.Context && (o.Selector != nil || len(o.Refs) > 0) {
+			return true
+		}
+	}
+	return false
 }

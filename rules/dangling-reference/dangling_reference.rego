@@ -32,34 +32,13 @@ package podlint.rules.dangling_reference
 
 import data.podlint.lib
 
-# targets lists the objects a reference may name: same namespace, kind and name, and the same API
-# group when the reference gives one.
-_targets(o, r) := [x |
-	some x in input.objects
-	x.namespace == o.namespace
-	x.kind == r.kind
-	x.name == r.name
-	_same_group(r, x)
-]
-
-# An object of the kind with placeholders in its name (${NAME}) may be the one referred to.
-_templated_kind(kind) if {
-	some x in input.objects
-	x.kind == kind
-	x.templated
-}
-
-_same_group(r, _) if r.apiVersion == ""
-
-_same_group(r, x) if {
-	r.apiVersion != ""
-	lib.group_of(r.apiVersion) == x.group
-}
-
-_elsewhere(o, r) := sprintf("; a %s %s exists in namespace %s", [r.kind, r.name, concat(", ", nss)]) if {
-	nss := sort({x.namespace | some x in input.objects; x.kind == r.kind; x.name == r.name; x.namespace != o.namespace})
+_elsewhere(r) := sprintf("; a %s %s exists in namespace %s", [r.kind, r.name, concat(", ", nss)]) if {
+	nss := sort({input.objects[i].namespace | some i in r.elsewhere})
 	count(nss) > 0
 } else := ""
+
+# Objects with placeholders in their names (${NAME}) may be the ones referred to.
+_templated_kinds := {x.kind | some x in input.objects; x.templated}
 
 _what := {
 	"spec.scaleTargetRef": "scales",
@@ -78,13 +57,14 @@ _consequence := {
 deny contains finding if {
 	input.complete
 	some o in input.objects
+	not o.context
 	not o.templated
 	some r in o.refs
-	not _templated_kind(r.kind)
-	count(_targets(o, r)) == 0
+	not _templated_kinds[r.kind]
+	count(r.targets) == 0
 	finding := {
 		"msg": sprintf("%s %s %s %s, which does not exist in namespace %s%s: %s", [
-			lib.describe(o), _what[r.field], r.kind, r.name, o.namespace, _elsewhere(o, r), _consequence[r.field],
+			lib.describe(o), _what[r.field], r.kind, r.name, o.namespace, _elsewhere(r), _consequence[r.field],
 		]),
 		"at": r.at,
 		# what the run does not show may still be applied from elsewhere
@@ -95,10 +75,11 @@ deny contains finding if {
 # A StatefulSet's governing Service must be headless.
 deny contains finding if {
 	some o in input.objects
-	some r in o.refs
+	not o.context
 	not o.templated
+	some r in o.refs
 	r.field == "spec.serviceName"
-	services := _targets(o, r)
+	services := [input.objects[i] | some i in r.targets]
 	count(services) > 0
 	every s in services {
 		not s.service.headless
@@ -115,10 +96,11 @@ deny contains finding if {
 # An Ingress backend's port must be one the Service has.
 deny contains finding if {
 	some o in input.objects
-	some r in o.refs
+	not o.context
 	not o.templated
+	some r in o.refs
 	r.port != null
-	services := _targets(o, r)
+	services := [input.objects[i] | some i in r.targets]
 	count(services) > 0
 	every s in services {
 		not _has_port(s, r.port)

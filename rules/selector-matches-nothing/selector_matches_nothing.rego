@@ -47,13 +47,14 @@ _inert := {g | some g in object.get(_params, "inert_groups", [])}
 deny contains finding if {
 	input.complete
 	some o in input.objects
+	not o.context
 	o.selector
 	not o.selector.empty
 	not o.templated
 	not _templated_pods
 	object.get(o, ["service", "type"], "") != "ExternalName"
 	count(o.selector.selected) == 0
-	not _may_make_pods(o.namespace)
+	not _may_make_pods[o.namespace]
 	finding := {
 		"msg": sprintf("%s of %s (%s) matches no pod in namespace %s%s", [
 			o.selector.field, lib.describe(o), lib.selector_text(o.selector), o.namespace, _elsewhere(o),
@@ -80,9 +81,8 @@ _templated_pods if {
 }
 
 # A custom resource that is not known to carry a pod template may make pods through its operator.
-_may_make_pods(ns) if {
+_may_make_pods contains x.namespace if {
 	some x in input.objects
-	x.namespace == ns
 	contains(x.group, ".")
 	not endswith(x.group, ".k8s.io")
 	count(x.pods) == 0

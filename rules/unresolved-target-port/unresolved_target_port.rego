@@ -24,6 +24,7 @@ import data.podlint.lib
 
 deny contains finding if {
 	some svc in input.objects
+	not svc.context
 	svc.service.type != "ExternalName"
 	not svc.templated
 	count(svc.selector.selected) > 0
