@@ -43,7 +43,10 @@ func (x *Index) Len() int { return len(x.objects) }
 // an object of the run selects or names them, or when they bear on every judgement: those with
 // placeholders (templated) and custom resources that carry no pod template. So a one-file run in a
 // large repository evaluates its rules over a few objects, not over the repository.
-func (x *Index) Input() map[string]any {
+//
+// With all set (user policies of the whole run, which may judge any object by any other), every
+// object is there, and every selector's and reference's matches are worked out.
+func (x *Index) Input(all bool) map[string]any {
 	sortObjects(x.objects)
 	m := newMatcher(x.objects)
 	n := len(x.objects)
@@ -52,7 +55,7 @@ func (x *Index) Input() map[string]any {
 	sel := make([]matches, n)
 	refs := make([][]matches, n)
 	for i, o := range x.objects {
-		if o.Context {
+		if o.Context && !all {
 			if o.Templated || (len(o.Pods) == 0 && customGroup(o.APIVersion)) {
 				include[i] = true
 			}

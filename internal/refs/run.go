@@ -57,7 +57,8 @@ func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, e
 	if r.index.Len() == 0 {
 		return nil, nil
 	}
-	results, err := r.Check(ctx, r.index.Input())
+	referrersOnly := r.ReferrersOnly != nil && r.ReferrersOnly()
+	results, err := r.Check(ctx, r.index.Input(!referrersOnly))
 	if err != nil {
 		return nil, err
 	}
