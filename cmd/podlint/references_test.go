@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -53,6 +54,15 @@ func TestReferencesFixture(t *testing.T) {
 	got, want := findingLines(t, r, ""), referenceWants(t, "")
 	if len(want) != 7 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// the two Services for another team's pods: one suppressed by a comment, one by an annotation
+	var rep struct {
+		Summary struct {
+			Suppressed struct{ Comment, Annotation int }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || rep.Summary.Suppressed.Comment != 1 || rep.Summary.Suppressed.Annotation != 1 {
+		t.Errorf("suppressed %+v (%v), want one by comment and one by annotation", rep.Summary.Suppressed, err)
 	}
 }
 

@@ -79,9 +79,10 @@ type Options struct {
 	// safe for use from several goroutines.
 	Collect func(doc *manifest.Document, namespace string, selected bool, locate func(p manifest.Path, atKey bool) Finding)
 	// Across, when set, runs once after every file and unit is checked, and returns findings that
-	// judge the run's objects against each other. They are configured, and matched against the
-	// suppression comments of the files they land in, like every other finding.
-	Across func(ctx context.Context, run *RunInfo) ([]Finding, error)
+	// judge the run's objects against each other, and how many of them podlint.io/ignore
+	// annotations removed. They are configured, and matched against the suppression comments of
+	// the files they land in, like every other finding.
+	Across func(ctx context.Context, run *RunInfo) (findings []Finding, annotated int, err error)
 	// AcrossRule says which rules Across reports. Their suppression directives are matched only
 	// after Across has run.
 	AcrossRule func(id string) bool
@@ -273,10 +274,11 @@ feed:
 				break
 			}
 		}
-		across, err := opts.Across(ctx, info)
+		across, annotated, err := opts.Across(ctx, info)
 		if err != nil {
 			return nil, err
 		}
+		res.Summary.Suppressed.Annotation += annotated
 		kept, suppressed := suppressAcross(configure(across, opts.Rule), &opts)
 		res.Summary.Suppressed.Comment += suppressed
 		for _, f := range kept {

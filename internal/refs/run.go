@@ -44,40 +44,47 @@ func (r *Run) collect(doc *manifest.Document, namespace string, selected bool, l
 	r.index.Add(o)
 }
 
-func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, error) {
+func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, int, error) {
 	r.index.Incomplete = append(r.index.Incomplete, info.Incomplete...)
 	if r.ReferrersOnly != nil && r.ReferrersOnly() && !r.index.hasReferrers() {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if r.Context != nil {
 		if err := r.Context(ctx, info, &r.index); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if r.index.Len() == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	referrersOnly := r.ReferrersOnly != nil && r.ReferrersOnly()
 	results, err := r.Check(ctx, r.index.Input(!referrersOnly))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	annotated := 0
 	if !r.NoSuppress {
-		results = r.index.dropIgnored(results)
+		results, annotated = r.index.dropIgnored(results)
 	}
-	return r.index.Findings(results)
+	findings, err := r.index.Findings(results)
+	return findings, annotated, err
 }
 
-// dropIgnored removes the results on objects whose podlint.io/ignore annotation names their rule.
-func (x *Index) dropIgnored(results []Result) []Result {
+// dropIgnored removes the results on objects whose podlint.io/ignore annotation names their rule,
+// and counts those on objects of the run (results on context objects are not reported anyway).
+func (x *Index) dropIgnored(results []Result) ([]Result, int) {
 	kept := results[:0]
+	n := 0
 	for _, res := range results {
 		if res.At >= 0 && res.At < len(x.owner) && x.owner[res.At].ignores(res.Rule) {
+			if !x.owner[res.At].Context {
+				n++
+			}
 			continue
 		}
 		kept = append(kept, res)
 	}
-	return kept
+	return kept, n
 }
 
 func (o *Object) ignores(rule string) bool {
