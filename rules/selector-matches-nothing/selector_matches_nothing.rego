@@ -81,7 +81,8 @@ _templated_pods if {
 }
 
 # A custom resource that is not known to carry a pod template may make pods through its operator.
-_may_make_pods contains x.namespace if {
+# (A set built once: a partial set looked up by key would be evaluated again for every selector.)
+_may_make_pods := {x.namespace |
 	some x in input.objects
 	contains(x.group, ".")
 	not endswith(x.group, ".k8s.io")
