@@ -279,7 +279,16 @@ feed:
 			return nil, err
 		}
 		res.Summary.Suppressed.Annotation += annotated
-		kept, suppressed := suppressAcross(configure(across, opts.Rule), &opts)
+		// only the plain files whose comments name one of these rules need reading again
+		plain, named := map[string]bool{}, map[string]bool{}
+		for _, r := range results[:len(files)] {
+			plain[r.name] = true
+			if r.acrossDirectives {
+				named[r.name] = true
+			}
+		}
+		mayMatch := func(file string) bool { return named[file] || !plain[file] }
+		kept, suppressed := suppressAcross(configure(across, opts.Rule), mayMatch, &opts)
 		res.Summary.Suppressed.Comment += suppressed
 		for _, f := range kept {
 			res.Summary.Count(f)
@@ -293,7 +302,7 @@ feed:
 // suppressAcross matches the findings of Across against the suppression comments of the files
 // they land in. Those files were checked already, which reported the malformed directives; here
 // directives only remove findings.
-func suppressAcross(findings []Finding, opts *Options) (kept []Finding, removed int) {
+func suppressAcross(findings []Finding, mayMatch func(file string) bool, opts *Options) (kept []Finding, removed int) {
 	if opts.NoSuppress || len(findings) == 0 {
 		return findings, 0
 	}
@@ -308,6 +317,10 @@ func suppressAcross(findings []Finding, opts *Options) (kept []Finding, removed 
 	}
 	for _, name := range order {
 		fs := byFile[name]
+		if !mayMatch(name) {
+			kept = append(kept, fs...)
+			continue
+		}
 		data, err := manifest.ReadFile(name)
 		if err != nil {
 			kept = append(kept, fs...)
@@ -338,6 +351,8 @@ type fileResult struct {
 	selected, unselected []manifest.LineRange
 	// broken: the file could not be read, or a document of it does not parse
 	broken bool
+	// acrossDirectives: a suppression comment of the file names a rule of Across
+	acrossDirectives bool
 }
 
 // checkFile loads one file and checks each of its objects. The file's documents are dropped when it
@@ -367,6 +382,7 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 	}
 	// Configuration first: a rule that is off produces nothing, so directives naming it are not
 	// reported as unused.
+	r.acrossDirectives = opts.AcrossRule != nil && namesRule(f, opts.AcrossRule)
 	kept, directives, removed := suppress(f, configure(findings, opts.Rule), f.Spans, opts.KnownRule, activeRule(opts), opts.NoSuppress)
 	r.suppressed.Comment += removed
 	// findings about directives are subject to configuration too; those inside an object the
@@ -588,4 +604,17 @@ func sourceLine(f *manifest.File, line int) string {
 		return ""
 	}
 	return f.Lines[line-1]
+}
+
+// namesRule says whether a suppression comment of the file names a rule that rule accepts.
+func namesRule(f *manifest.File, rule func(id string) bool) bool {
+	ds, _ := parseDirectives(f, nil)
+	for _, d := range ds {
+		for _, id := range d.rules {
+			if rule(id) {
+				return true
+			}
+		}
+	}
+	return false
 }
