@@ -79,6 +79,8 @@ echo "# notes" >"$work/notes.md"
 # a Helm chart: a changed template must lint the rendered chart (pre-commit's Go install must ship
 # podlint-render beside podlint)
 cp -r fixtures/repository/charts/web "$work/chart"
+# a file that --fix corrects completely (the podlint-fix hooks)
+cp internal/cli/testdata/fix/enum-case.yaml "$work/fixable.yaml"
 git -C "$work" add -A
 # A private pre-commit home keeps runs independent; the shared module cache keeps the hook's Go
 # build from downloading modules again.
@@ -108,6 +110,13 @@ go build -o "$tmp/bin/podlint-render" ./cmd/podlint-render
 PATH="$tmp/bin:$PATH" expect_hook fail podlint-system bad.yaml 'bad.yaml:8:3: error: duplicate key'
 PATH="$tmp/bin:$PATH" expect_hook pass podlint-system good.yaml
 PATH="$tmp/bin:$PATH" expect_hook fail podlint-system chart/templates/_helpers.tpl 'chart/templates/deployment.yaml:35:30: error: containerPort 9090/TCP'
+# The fix hook writes the fixes: pre-commit fails, naming the modified file; the file is what the
+# fix test expects; run again, nothing is left to fix or find.
+PATH="$tmp/bin:$PATH" expect_hook fail podlint-fix-system fixable.yaml 'files were modified by this hook'
+cmp "$work/fixable.yaml" internal/cli/testdata/fix/enum-case.fixed.yaml ||
+  { echo "podlint-fix-system did not write the expected fixes"; exit 1; }
+PATH="$tmp/bin:$PATH" expect_hook pass podlint-fix-system fixable.yaml
+PATH="$tmp/bin:$PATH" expect_hook fail podlint-fix-system bad.yaml 'bad.yaml:8:3: error: duplicate key'
 
 step "goreleaser"
 goreleaser check

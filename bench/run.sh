@@ -7,6 +7,7 @@
 #
 #   bash bench/run.sh            # 10,000 objects in 2,000 files, and 2,000 one-pod files
 #   N=2000 FILES=400 bash bench/run.sh
+#   BASE=main bash bench/run.sh  # also: the same runs of BASE and of this tree, side by side
 #
 # Needs hyperfine (Debian package; installed when missing and apt-get is available). Timings are
 # noisy on a shared machine: compare the rows of one run with each other, not across runs.
@@ -31,6 +32,11 @@ command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed" >&2; exit
 echo "building podlint and the floor..." >&2
 go build -trimpath -o "$work/podlint" ./cmd/podlint
 go build -trimpath -o "$work/floor" ./internal/bench/floor
+if [ -n "${BASE:-}" ]; then
+  mkdir "$work/base"
+  git archive "$BASE" | tar -x -C "$work/base"
+  (cd "$work/base" && go build -trimpath -o "$work/podlint-base" ./cmd/podlint)
+fi
 go run ./internal/bench/gen -n "$N" -files "$FILES" -out "$work/corpus"
 # one pod object per file, the shape pre-commit and most comparisons use
 go run ./internal/bench/gen -n "$FILES" -files "$FILES" -out "$work/single"
@@ -79,3 +85,32 @@ printf '| podlint, one Service file in a repository of %s manifest files, index 
 python3 -c "import sys; print('\none file above the floor: %.1f ms' % (float(sys.argv[1]) - float(sys.argv[2])))" "$o" "$f"
 python3 -c "import sys; print('-j %s over -j 1: %.2fx' % (sys.argv[3], float(sys.argv[1]) / float(sys.argv[2])))" "$c1" "$cn" "$cores"
 python3 -c "import sys; print('one Service file, %s-file repository over empty repository: %.2fx (target: at most 3x)' % (sys.argv[3], float(sys.argv[1]) / float(sys.argv[2])))" "$sr" "$se" "$FILES"
+
+if [ -n "${BASE:-}" ]; then
+  # Alternating pairs (base, this tree, base, ...) so that the machine's load falls on both alike;
+  # medians of wall and CPU time, and their ratios.
+  pairs() {
+    python3 - "$RUNS" "$work/podlint-base" "$work/podlint" "$@" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, base, new, args = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+def one(binary):
+    t0, c0 = time.perf_counter(), os.times()
+    subprocess.run([binary] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    c1 = os.times()
+    return time.perf_counter() - t0, (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+for _ in range(2):
+    one(base); one(new)
+b, n = [], []
+for _ in range(runs):
+    b.append(one(base)); n.append(one(new))
+med = lambda xs, i: statistics.median(x[i] for x in xs) * 1000
+print("| %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |" % (" ".join(args).replace(os.path.dirname(new) + "/", ""),
+      med(b, 0), med(n, 0), med(n, 0) / med(b, 0), med(b, 1), med(n, 1), med(n, 1) / med(b, 1)))
+PY
+  }
+  printf '\nside by side with %s (alternating runs; ms)\n\n' "$BASE"
+  printf '| podlint arguments | base wall | wall | ratio | base CPU | CPU | ratio |\n|---|---:|---:|---:|---:|---:|---:|\n'
+  pairs "$one"
+  pairs -j "$cores" "$work/single"
+  pairs -j "$cores" "$work/corpus"
+fi

@@ -6,19 +6,14 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 
 	"github.com/podlint/podlint/internal/cli"
+	"github.com/podlint/podlint/internal/gctune"
 )
 
 func main() {
-	// A lint run is short and its live heap small: rather than collecting garbage every time the
-	// heap doubles, let it grow to 64 MiB and collect only then. A one-file run never collects at
-	// all, and a large run stays within the limit (see bench/run.sh). GOGC and GOMEMLIMIT still win.
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(-1)
-		debug.SetMemoryLimit(64 << 20)
-	}
+	// Ordinary runs never collect garbage; large ones collect in proportion to their live heap.
+	gctune.Start(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -92,6 +92,10 @@ Reports: --format may be repeated; each --output names the file of the --format 
 --format without --output writes to standard output (at most one may):
   podlint --format text --format sarif --output podlint.sarif manifests/
 
+Fixes: --fix writes the mechanical fixes into the files and reports what remains; --diff prints them
+as a unified diff and changes nothing:
+  podlint --diff manifests/ > fixes.patch
+
 Exit codes: 0 nothing at or above --fail-level, 1 findings at or above it, 2 podlint could not run.
 
 Flags:

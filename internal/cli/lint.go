@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/podlint/podlint/internal/config"
+	"github.com/podlint/podlint/internal/fix"
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/rendered"
 	"github.com/podlint/podlint/schema"
@@ -24,6 +25,7 @@ type lintFlags struct {
 	failIfNoObjects bool
 	stdinName       string
 	noRepository    bool
+	fix, diff       bool
 	helm            helmFlags
 	configFlags
 }
@@ -39,6 +41,8 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.BoolVar(&fl.failIfNoObjects, "fail-if-no-objects", false, "exit 2 when the paths hold no Kubernetes object to lint (for CI)")
 	fs.StringVar(&fl.stdinName, "stdin-filename", "", "name standard input `NAME` in findings, reports and excludes")
 	fs.BoolVar(&fl.noRepository, "no-repository", false, "resolve Services, selectors and references among the run's objects only, without the repository's other manifests")
+	fs.BoolVar(&fl.fix, "fix", false, "apply the mechanical fixes to the files, then lint them again and report what remains")
+	fs.BoolVar(&fl.diff, "diff", false, "print the mechanical fixes as a unified diff, change nothing (reports go to standard error)")
 	fl.helm.register(fs)
 	fl.configFlags.register(fs)
 	newSchemaChecker := schemaFlags(fs)
@@ -88,6 +92,9 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	if v := fl.helm.kubeVersion; v != "" && !config.ValidKubeVersion(v) {
 		return usageError(env, fmt.Errorf("--kube-version: %q is not a Kubernetes version such as v1.37.2", v))
 	}
+	if err := checkFixFlags(fl.fix, fl.diff, paths); err != nil {
+		return usageError(env, err)
+	}
 	if !flagSet(fs, "fail-if-no-objects") {
 		fl.failIfNoObjects = cfg.FailIfNoObjects
 	}
@@ -108,7 +115,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		Rule:       ruleSettings(cfg),
 		KnownRule:  policies.known,
 		NoSuppress: fl.noSuppress,
-		Checkers:   []lint.Checker{newSchemaChecker(), policies},
+		Checkers:   []lint.Checker{newSchemaChecker(), fix.WithFixers(policies, fix.Rules)},
 		PodKinds:   cfg.PodKindTable(),
 		Render: rendered.New(rendered.Options{
 			Helm:        func(chart string) config.Helm { return cfg.HelmFor(chart, fl.helm.settings()) },
@@ -124,6 +131,9 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, err)
 	}
 	res, err := lint.Run(ctx, paths, opts)
+	if err == nil && (fl.fix || fl.diff) {
+		res, err = applyFixes(ctx, env, paths, opts, res, fl.fix)
+	}
 	stop()
 	_, catalog, engineErr := policies.wait()
 	if engineErr != nil { // reported as itself, not as the failure of the first object it met
@@ -138,7 +148,11 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}
-	if err := writeReports(env, targets, res, reportOptions(failLevel, catalog), fl.color); err != nil {
+	reportEnv := env
+	if fl.diff { // the diff has standard output
+		reportEnv = &Env{Stdin: env.Stdin, Stdout: env.Stderr, Stderr: env.Stderr, Getenv: env.Getenv}
+	}
+	if err := writeReports(reportEnv, targets, res, reportOptions(failLevel, catalog), fl.color); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}

@@ -27,7 +27,25 @@ func policyChecker(ctx context.Context, cfg *config.Config) (*policy.Engine, err
 	if err != nil {
 		return nil, policyError(err)
 	}
+	if err := takesGoRuleID(e.Rules()); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// takesGoRuleID refuses a policy rule whose id is one of the rules podlint implements in Go: its
+// findings could not be told apart, and suppressions and configuration would reach both.
+func takesGoRuleID(cat []policy.Rule) error {
+	ours := map[string]bool{}
+	for _, r := range goRules() {
+		ours[r.ID] = true
+	}
+	for _, r := range cat {
+		if ours[r.ID] && !r.Builtin {
+			return fmt.Errorf("%s: rule id %q of package %s is podlint's own rule; give the policy rule another id (custom.id in its METADATA)", r.File, r.ID, r.Package)
+		}
+	}
+	return nil
 }
 
 // pendingEngine is a policy engine being built in the background. As a lint.Checker it waits for the
@@ -122,6 +140,9 @@ func runRules(_ context.Context, env *Env, args []string) int {
 		return usageError(env, fmt.Errorf("rules takes at most one rule id, got %d", len(ids)))
 	}
 	cat, err := policy.Catalog(dirs)
+	if err == nil {
+		err = takesGoRuleID(cat)
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", policyError(err))
 		return ExitError

@@ -244,3 +244,16 @@ test_protected if {
 		t.Errorf("b.yaml alone: exit %d\n%s", code, out)
 	}
 }
+
+// A policy rule cannot take the id of a rule podlint implements in Go: findings, suppressions and
+// configuration could no longer tell the two apart.
+func TestPolicyTakesGoRuleID(t *testing.T) {
+	manifests := writeFiles(t, map[string]string{"pod.yaml": pod})
+	policies := writeFiles(t, map[string]string{"p.rego": "# METADATA\n# custom:\n#   id: parse-error\npackage acme\n\ndeny contains \"x\" if input.kind == \"Pod\"\n"})
+	for _, args := range [][]string{{"--policy", policies, manifests}, {"rules", "--policy", policies}} {
+		code, out, errOut := run(t, args...)
+		if code != ExitError || !strings.Contains(errOut, `rule id "parse-error"`) || !strings.Contains(errOut, "p.rego") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 
+	"github.com/podlint/podlint/internal/fix"
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
 	"github.com/podlint/podlint/internal/report"
@@ -38,7 +39,8 @@ func schemaChecker(opts validate.Options) lint.Checker {
 		}
 		issues := make([]lint.Issue, len(violations))
 		for i, x := range violations {
-			issues[i] = lint.Issue{Rule: ruleSchema, Severity: lint.Error, Message: x.Message, Path: x.Path, AtKey: x.AtKey}
+			issues[i] = lint.Issue{Rule: ruleSchema, Severity: lint.Error, Message: x.Message, Path: x.Path, AtKey: x.AtKey,
+				Fixes: fix.Schema(doc, x)}
 		}
 		return issues, nil
 	})

@@ -24,6 +24,8 @@ type Issue struct {
 	// Line, when above 0, places the finding on that line (counted from 1) of the multi-line string
 	// at Path, as its reader sees it (a line of a shell script), rather than where the string starts.
 	Line int
+	// Fixes are the mechanical corrections of the issue, as edits of the document's file (see Fix).
+	Fixes []Fix
 }
 
 // Checker inspects one document. Implementations must be safe for use from several goroutines.
@@ -177,14 +179,8 @@ func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 			}
 		}
 	}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
 	units := len(files) + len(rendering.Units)
-	if workers > units {
-		workers = units
-	}
+	workers := workerCount(opts.Workers, units, runtime.GOMAXPROCS(0))
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -332,6 +328,17 @@ func suppressAcross(findings []Finding, mayMatch func(file string) bool, opts *O
 		kept = append(kept, k...)
 	}
 	return kept, removed
+}
+
+// workerCount is how many files are checked at once: what was asked (all processors when nothing
+// was), but no more than there are processors, since checks are CPU-bound and each worker only adds
+// memory, nor than there are files.
+func workerCount(asked, units, procs int) int {
+	w := asked
+	if w <= 0 || w > procs {
+		w = procs
+	}
+	return min(w, units)
 }
 
 type fileResult struct {
@@ -496,7 +503,9 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 				}
 				fd := issueFinding(f, doc, is)
 				if place != nil {
+					rendered := fd
 					place(doc, &fd)
+					placeFixes(f, doc, rendered, &fd, place)
 				}
 				findings = append(findings, fd)
 			}
@@ -596,7 +605,8 @@ func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
 	}
 	return Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
 		Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn,
-		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template, AtKey: is.AtKey}
+		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template, AtKey: is.AtKey,
+		Fixes: is.Fixes}
 }
 
 func sourceLine(f *manifest.File, line int) string {

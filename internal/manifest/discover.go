@@ -244,3 +244,10 @@ func relativeLike(file, dir string) string {
 
 // KustomizationFile returns the kustomization file of a folder, or "" when it has none.
 func KustomizationFile(dir string) string { return kustomizationFile(dir) }
+
+// InChart reports whether a file belongs to a Helm chart (its Chart.yaml, a values file, or a file
+// below templates/ or crds/): such a file is rendered, not linted as YAML of its own.
+func InChart(file string) bool {
+	_, ok := chartOf(file)
+	return ok
+}

@@ -90,6 +90,9 @@ type Document struct {
 
 	node *yaml.Node // the object's mapping node, for positions
 	src  source     // the file's lines and where the document starts in it
+	// ordinal counts the YAML documents of the document's chunk (the text between two separator
+	// lines) from 0, so that an edited chunk can be parsed again and the same document found.
+	ordinal int
 }
 
 // LineRange is a range of lines, both ends included, counted from 1.
@@ -116,9 +119,11 @@ type File struct {
 	// documents and no problems; the run counts it and moves on.
 	NotManifest bool
 
-	meant    bool      // some document is meant as a Kubernetes object
-	template string    // the "# Source:" comment of the chunk being loaded
-	kinds    *PodKinds // where each kind of object keeps its pod
+	meant      bool      // some document is meant as a Kubernetes object
+	chunkStart int       // YAMLDocuments when the chunk being loaded started
+	template   string    // the "# Source:" comment of the chunk being loaded
+	kinds      *PodKinds // where each kind of object keeps its pod
+	cols       *columns  // column index of long lines, shared by the documents
 }
 
 // Load reads one source. It never fails: whatever is wrong with the input is a Problem of the file.
@@ -126,7 +131,7 @@ type File struct {
 func Load(name string, data []byte) *File { return loadFile(name, data, builtinPodKinds) }
 
 func loadFile(name string, data []byte, kinds *PodKinds) *File {
-	f := &File{Name: name, kinds: kinds}
+	f := &File{Name: name, kinds: kinds, cols: &columns{}}
 	lines, finalNewline, problem := readText(data)
 	if problem != nil {
 		f.Problems = append(f.Problems, *problem)
@@ -276,7 +281,8 @@ func (f *File) loadChunk(c chunk) {
 	}
 	f.Spans = append(f.Spans, LineRange{c.firstLine, c.lastLine})
 	f.template = sourceComment(c.text)
-	if p := eachDocument(c, f.Lines, func(node *yaml.Node, src source) {
+	f.chunkStart = f.YAMLDocuments
+	if p := eachDocument(c, f.Lines, f.cols, func(node *yaml.Node, src source) {
 		f.addDocument(node, LineRange{c.firstLine, c.lastLine}, src)
 	}); p != nil {
 		f.Problems = append(f.Problems, *p)
@@ -288,7 +294,15 @@ func (f *File) loadChunk(c chunk) {
 
 // eachDocument parses the YAML documents of a chunk and hands each one that is not empty to fn, with
 // where it sits in the file. A syntax error ends the chunk and is returned as a problem.
-func eachDocument(c chunk, lines []string, fn func(node *yaml.Node, src source)) *Problem {
+func eachDocument(c chunk, lines []string, cols *columns, fn func(node *yaml.Node, src source)) *Problem {
+	if looksLikeJSON(c.text) {
+		if node, ok := parseJSON(c.text); ok {
+			if node.Kind != yaml.ScalarNode {
+				fn(node, source{lines: lines, off: c.firstLine - 1, cols: cols})
+			}
+			return nil
+		}
+	}
 	dec := yaml.NewDecoder(strings.NewReader(c.text))
 	for {
 		var root yaml.Node
@@ -309,7 +323,7 @@ func eachDocument(c chunk, lines []string, fn func(node *yaml.Node, src source))
 		if node.Kind == yaml.ScalarNode && node.Tag == "!!null" && node.Style&yaml.TaggedStyle == 0 {
 			continue // an empty document, or one holding only comments
 		}
-		fn(node, source{lines: lines, off: c.firstLine - 1})
+		fn(node, source{lines: lines, off: c.firstLine - 1, cols: cols})
 	}
 }
 
@@ -334,7 +348,8 @@ func (f *File) addDocument(node *yaml.Node, lines LineRange, src source) {
 			Message: fmt.Sprintf("document is a %s, not a Kubernetes object", describe(value))})
 		return
 	}
-	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), src: src, Template: f.template}
+	doc := &Document{File: f.Name, Index: index, Item: -1, Value: obj, Lines: lines, node: resolveAlias(node), src: src, Template: f.template,
+		ordinal: index - f.chunkStart}
 	if !f.checkKind(doc) {
 		f.Problems = append(f.Problems, d.problems...)
 		return
@@ -435,7 +450,8 @@ func (f *File) expandList(list *Document) {
 				Object: list.Object, Message: fmt.Sprintf("item %d of the %s is a %s, not a Kubernetes object", i, list.Object.Kind, describe(it))})
 			continue
 		}
-		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, src: list.src, Template: list.Template}
+		doc := &Document{File: f.Name, Index: list.Index, Item: i, Value: obj, Lines: list.Lines, node: n, src: list.src, Template: list.Template,
+			ordinal: list.ordinal}
 		if !f.checkKind(doc) {
 			continue
 		}

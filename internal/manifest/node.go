@@ -44,11 +44,12 @@ func ParseStream(name string, data []byte) *Stream {
 	}
 	s.Lines = lines
 	index := 0
+	cols := &columns{}
 	for _, c := range splitDocuments(s.Lines, finalNewline) {
 		if strings.TrimSpace(c.text) == "" {
 			continue
 		}
-		p := eachDocument(c, s.Lines, func(node *yaml.Node, src source) {
+		p := eachDocument(c, s.Lines, cols, func(node *yaml.Node, src source) {
 			d := &decoder{src: src}
 			value, ok := d.decode(node)
 			s.Problems = append(s.Problems, d.problems...)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v4"
@@ -185,6 +186,54 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 type source struct {
 	lines []string
 	off   int
+	cols  *columns // shared by the file's documents; nil means walk lines from their start
+}
+
+// columns finds the byte offset of a column in a long line without walking the line from its start
+// each time: minified JSON puts a whole file on one line, and every finding on it needs a column.
+type columns struct {
+	mu    sync.Mutex
+	marks map[int][]int // line index: byte offsets of columns 1, 1+columnStep, 1+2*columnStep, ...
+}
+
+const columnStep = 512
+
+// byteOffset is where column col (from 1, in characters) of line index li starts, or -1 past the
+// line's end (see byteOffset).
+func (s source) byteOffset(li, col int) int {
+	text := s.lines[li]
+	if s.cols == nil || len(text) < 8*columnStep || col <= columnStep {
+		return byteOffset(text, col)
+	}
+	s.cols.mu.Lock()
+	marks, ok := s.cols.marks[li]
+	if !ok {
+		c := 1
+		for off := 0; ; c++ {
+			if (c-1)%columnStep == 0 {
+				marks = append(marks, off)
+			}
+			if off >= len(text) {
+				break
+			}
+			_, size := utf8.DecodeRuneInString(text[off:])
+			off += size
+		}
+		if s.cols.marks == nil {
+			s.cols.marks = map[int][]int{}
+		}
+		s.cols.marks[li] = marks
+	}
+	s.cols.mu.Unlock()
+	k := (col - 1) / columnStep
+	if k >= len(marks) {
+		return -1
+	}
+	rest := byteOffset(text[marks[k]:], col-k*columnStep)
+	if rest < 0 {
+		return -1
+	}
+	return marks[k] + rest
 }
 
 // start is where a node begins in the file.
@@ -219,7 +268,7 @@ func (s source) scalarEnd(n *yaml.Node) (line, col int) {
 		return 0, 0
 	}
 	src := s.lines[lineNo-1]
-	start := byteOffset(src, n.Column)
+	start := s.byteOffset(lineNo-1, n.Column)
 	if start < 0 || start > len(src) {
 		return 0, 0
 	}

@@ -105,7 +105,7 @@ func (s source) flowLine(node *yaml.Node, n int) (line, col int, ok bool) {
 		return 0, 0, false
 	}
 	text := s.lines[li]
-	i := byteOffset(text, node.Column)
+	i := s.byteOffset(li, node.Column)
 	if i < 0 {
 		return 0, 0, false
 	}

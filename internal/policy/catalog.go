@@ -63,6 +63,9 @@ type pkgInfo struct {
 	builtin bool
 	// rules maps each finding rule's name to its own METADATA (nil when it has none).
 	rules map[string]*ast.Annotations
+	// complete maps a finding rule written as a complete rule (deny := "x", deny if ...) to where,
+	// since podlint reads each finding rule as a set.
+	complete map[string]*ast.Location
 }
 
 // output is one finding rule of one package: one binding of the prepared query.
@@ -94,7 +97,7 @@ func packages(modules map[string]*ast.Module, builtin map[string]bool) []*pkgInf
 		p := byName[key]
 		if p == nil {
 			p = &pkgInfo{path: m.Package.Path, name: strings.TrimPrefix(key, "data."), file: file,
-				builtin: builtin[file], rules: map[string]*ast.Annotations{}}
+				builtin: builtin[file], rules: map[string]*ast.Annotations{}, complete: map[string]*ast.Location{}}
 			byName[key] = p
 		}
 		for _, a := range m.Annotations {
@@ -112,6 +115,9 @@ func packages(modules map[string]*ast.Module, builtin map[string]bool) []*pkgInf
 				continue
 			}
 			name := string(v)
+			if r.Head.RuleKind() != ast.MultiValue && p.complete[name] == nil {
+				p.complete[name] = r.Location
+			}
 			if _, seen := p.rules[name]; !seen {
 				p.rules[name] = nil
 			}
@@ -178,6 +184,11 @@ func buildCatalogOver(existing []Rule, pkgs []*pkgInfo) ([]output, []Rule, error
 		}
 		sort.Strings(ruleNames)
 		for _, name := range ruleNames {
+			if loc := p.complete[name]; loc != nil {
+				errs = append(errs, &ast.Error{Code: "podlint_rule_error", Location: loc,
+					Message: fmt.Sprintf("%s is a complete rule, but podlint reads %s as a set of findings: write `%s contains result if { ... }`", name, name, name)})
+				continue
+			}
 			meta := p.rules[name]
 			if customString(meta, "id") == "" && customString(meta, "severity") == "" {
 				meta = p.meta // the rule's own METADATA matters only when it names an id or severity

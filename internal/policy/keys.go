@@ -73,7 +73,7 @@ var knownKeys = []string{
 	"pod_path", "metadata_path", "field", "index", "order", "sidecar", "init", "concurrent", "role",
 	"label", "argv", "container", "init container", "ephemeral container", "labels_path", "handlers",
 	"where", "hook", "host_port", "host_ip", "port_numbers", "repeated_ports", "repeated_host_ports",
-	"port_names", "completes", "pod_completes", "custom",
+	"port_names", "completes", "pod_completes", "custom", "repeats", "host_repeats",
 	"program", "wrappers", "shell", "script", "script_index", "parsed", "dialect", "error",
 	"commands", "traps", "last", "background", "job", "pipeline", "nested", "top_level",
 	"redirects", "line", "column", "op", "fd", "target", "action", "signals",

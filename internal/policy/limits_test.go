@@ -68,7 +68,8 @@ func TestRangeLimit(t *testing.T) {
 		!strings.Contains(err.Error(), "p.rego:3") {
 		t.Fatalf("%v", err)
 	}
-	if msgs, err := checkPolicy(t, fmt.Sprintf("deny contains \"x\" if count(numbers.range(1, %d)) > 0\n", MaxRange), Options{}); err != nil || len(msgs) != 1 {
+	// at the limit it runs to the end, however slow the machine: no time limit to speak of
+	if msgs, err := checkPolicy(t, fmt.Sprintf("deny contains \"x\" if count(numbers.range(1, %d)) > 0\n", MaxRange), Options{TimeLimit: time.Hour}); err != nil || len(msgs) != 1 {
 		t.Fatalf("at the limit: %q %v", msgs, err)
 	}
 }
@@ -82,7 +83,8 @@ func TestBuiltValuesLimit(t *testing.T) {
 		fmt.Fprintf(&b, "\ts%d := concat(\"\", [s%d, s%d])\n", i, i-1, i-1)
 	}
 	b.WriteString("\tcount(s40) > 0\n}\n")
-	_, err := checkPolicy(t, b.String(), Options{})
+	// No time limit to speak of: what stops it must be the budget, however slow the machine.
+	_, err := checkPolicy(t, b.String(), Options{TimeLimit: time.Hour})
 	if err == nil || !strings.Contains(err.Error(), "concat") || !strings.Contains(err.Error(), "64 MiB") {
 		t.Fatalf("%v", err)
 	}
@@ -111,5 +113,20 @@ func TestUnknownResultSeverity(t *testing.T) {
 	msgs, err := checkPolicy(t, "deny contains {\"msg\": \"m\", \"severity\": \"critical\"} if true\n", Options{})
 	if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0], `severity "critical", which is not error, warning or info`) {
 		t.Fatalf("%q %v", msgs, err)
+	}
+}
+
+// A finding rule written as a complete rule is refused with its file and line, not a type error
+// from the query podlint builds.
+func TestCompleteFindingRule(t *testing.T) {
+	for _, src := range []string{"violation := \"x\"\n", "deny if input.kind == \"Pod\"\n", "warn_x := {\"msg\": \"m\"}\n"} {
+		dir := writePolicy(t, map[string]string{"p.rego": "package acme\n\n" + src})
+		_, err := New(context.Background(), Options{Dirs: []string{dir}})
+		if err == nil || !strings.Contains(err.Error(), "p.rego:3") || !strings.Contains(err.Error(), "complete rule") {
+			t.Errorf("%q: %v", src, err)
+		}
+		if _, err := Catalog([]string{dir}); err == nil || !strings.Contains(err.Error(), "p.rego:3") {
+			t.Errorf("Catalog of %q: %v", src, err)
+		}
 	}
 }

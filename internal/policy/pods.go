@@ -58,7 +58,8 @@ func podsOf(kinds *manifest.PodKinds, doc ast.Value) *ast.Term {
 	if rp, ok := get(spec, "restartPolicy").(ast.String); ok && (rp == "Never" || rp == "OnFailure") {
 		completes = true
 	}
-	var containers, ports []*ast.Term
+	var containers []*ast.Term
+	var entries []portEntry
 	for _, field := range containerFields {
 		list, ok := get(spec, field).(*ast.Array)
 		if !ok {
@@ -73,9 +74,11 @@ func podsOf(kinds *manifest.PodKinds, doc ast.Value) *ast.Term {
 			path := appendPath(specPath, key(field), ast.InternedTerm(i))
 			order := len(containers)
 			containers = append(containers, containerTerm(c, ct, field, i, order, path, specPath, completes))
-			ports = appendPorts(ports, c, order, path)
+			entries = appendPorts(entries, c, order, field, path)
 		}
 	}
+	markRepeats(entries)
+	ports := portTerms(entries)
 	numbers, repeated, repeatedHost := portIndex(ports)
 	pod := ast.ObjectTerm(
 		ast.Item(key("port_numbers"), numbers),
@@ -202,10 +205,15 @@ func portNames(c ast.Object) *ast.Term {
 
 // appendPorts adds the container's declared ports (entries with a numeric containerPort), with
 // their defaults filled in: protocol TCP, no hostPort (0), no hostIP (""), no name ("").
-func appendPorts(ports []*ast.Term, c ast.Object, order int, path *ast.Term) []*ast.Term {
+func appendPorts(ports []portEntry, c ast.Object, order int, field string, path *ast.Term) []portEntry {
 	list, ok := get(c, "ports").(*ast.Array)
 	if !ok {
 		return ports
+	}
+	sidecar, init := false, false
+	if field == "initContainers" {
+		rp, _ := get(c, "restartPolicy").(ast.String)
+		sidecar, init = rp == "Always", rp != "Always"
 	}
 	for j := range list.Len() {
 		p, ok := list.Elem(j).Value.(ast.Object)
@@ -219,18 +227,47 @@ func appendPorts(ports []*ast.Term, c ast.Object, order int, path *ast.Term) []*
 		if _, isNumber := number.Value.(ast.Number); !isNumber {
 			continue
 		}
-		ports = append(ports, ast.ObjectTerm(
-			ast.Item(key("container"), ast.InternedTerm(order)),
-			ast.Item(key("index"), ast.InternedTerm(j)),
-			ast.Item(key("port"), number),
-			ast.Item(key("protocol"), orDefault(p, "protocol", key("TCP"))),
-			ast.Item(key("host_port"), orDefault(p, "hostPort", ast.InternedTerm(0))),
-			ast.Item(key("host_ip"), orDefault(p, "hostIP", key(""))),
-			ast.Item(key("name"), orDefault(p, "name", key(""))),
-			ast.Item(key("path"), appendPath(path, key("ports"), ast.InternedTerm(j))),
-		))
+		ports = append(ports, portEntry{
+			container:  order,
+			concurrent: !init,
+			sidecar:    sidecar,
+			port:       number,
+			protocol:   orDefault(p, "protocol", key("TCP")),
+			hostPort:   orDefault(p, "hostPort", ast.InternedTerm(0)),
+			hostIP:     orDefault(p, "hostIP", key("")),
+			name:       orDefault(p, "name", key("")),
+			index:      j,
+			path:       appendPath(path, key("ports"), ast.InternedTerm(j)),
+		})
 	}
 	return ports
+}
+
+// portTerms turns the entries into the objects rules see; repeats and host_repeats appear only on
+// the ports that clash with an earlier one.
+func portTerms(entries []portEntry) []*ast.Term {
+	out := make([]*ast.Term, len(entries))
+	for i, e := range entries {
+		items := make([][2]*ast.Term, 0, 10)
+		items = append(items,
+			ast.Item(key("container"), ast.InternedTerm(e.container)),
+			ast.Item(key("index"), ast.InternedTerm(e.index)),
+			ast.Item(key("port"), e.port),
+			ast.Item(key("protocol"), e.protocol),
+			ast.Item(key("host_port"), e.hostPort),
+			ast.Item(key("host_ip"), e.hostIP),
+			ast.Item(key("name"), e.name),
+			ast.Item(key("path"), e.path),
+		)
+		if e.repeats >= 0 {
+			items = append(items, ast.Item(key("repeats"), ast.InternedTerm(e.repeats)))
+		}
+		if e.hostRepeats >= 0 {
+			items = append(items, ast.Item(key("host_repeats"), ast.InternedTerm(e.hostRepeats)))
+		}
+		out[i] = ast.ObjectTerm(items...)
+	}
+	return out
 }
 
 // handlerKinds are the handlers that check a port, where they can appear.

@@ -91,13 +91,55 @@ type scope struct {
 	pipeline   int
 	operator   string
 	loop       int // the outermost loop around the command, numbered from 1 in source order
-	nested     []string
-	redirects  []any
+	// nested and redirects are linked lists, innermost first, so that entering a scope costs the
+	// same at any depth: copying them at each level made deeply nested scripts quadratic.
+	nested    *frame
+	redirects *frame
+}
+
+// frame is one entry of a scope's list, sharing the entries of the scopes around it.
+type frame struct {
+	value  any
+	parent *frame
+	// kinds are the distinct nesting kinds of this frame and its parents, outermost first: a
+	// command carries them, not the whole stack, which deep nesting would make quadratic.
+	kinds []any
 }
 
 func (s scope) nest(kind string) scope {
-	s.nested = append(append([]string(nil), s.nested...), kind)
+	f := &frame{value: kind, parent: s.nested}
+	f.kinds = []any{}
+	if s.nested != nil {
+		f.kinds = s.nested.kinds
+	}
+	seen := false
+	for _, k := range f.kinds {
+		seen = seen || k == kind
+	}
+	if !seen { // at most one entry per kind: fresh copy only when a kind first appears
+		f.kinds = append(append(make([]any, 0, len(f.kinds)+1), f.kinds...), kind)
+	}
+	s.nested = f
 	return s
+}
+
+// maxRedirects bounds the enclosing redirections a command carries: the innermost ones, which are
+// those that decide where its output goes.
+const maxRedirects = 32
+
+// list returns up to n of the entries, outermost first.
+func (f *frame) list(n int) []any {
+	var out []any
+	for ; f != nil && len(out) < n; f = f.parent {
+		out = append(out, f.value)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return out
 }
 
 type walker struct {
@@ -136,12 +178,8 @@ func (w *walker) stmt(s *syntax.Stmt, sc scope) {
 		}
 		sc.background = true
 	}
-	if len(s.Redirs) > 0 {
-		rs := append([]any(nil), sc.redirects...)
-		for _, r := range s.Redirs {
-			rs = append(rs, w.redirect(r))
-		}
-		sc.redirects = rs
+	for _, r := range s.Redirs {
+		sc.redirects = &frame{value: w.redirect(r), parent: sc.redirects}
 	}
 	switch x := s.Cmd.(type) {
 	case *syntax.CallExpr:
@@ -239,14 +277,11 @@ func (w *walker) add(words []string, isExec bool, s *syntax.Stmt, sc scope) {
 	for i, a := range words[1:] {
 		args[i] = a
 	}
-	nested := make([]any, len(sc.nested))
-	for i, n := range sc.nested {
-		nested[i] = n
+	nested := []any{}
+	if sc.nested != nil {
+		nested = sc.nested.kinds
 	}
-	redirects := sc.redirects
-	if redirects == nil {
-		redirects = []any{}
-	}
+	redirects := sc.redirects.list(maxRedirects)
 	w.commands = append(w.commands, map[string]any{
 		"name":       words[0],
 		"args":       args,
@@ -259,7 +294,7 @@ func (w *walker) add(words []string, isExec bool, s *syntax.Stmt, sc scope) {
 		"operator":   sc.operator,
 		"loop":       sc.loop,
 		"nested":     nested,
-		"top_level":  len(sc.nested) == 0,
+		"top_level":  sc.nested == nil,
 		"redirects":  redirects,
 		"line":       int(s.Pos().Line()),
 		"column":     int(s.Pos().Col()),

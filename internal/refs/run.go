@@ -45,6 +45,7 @@ func (r *Run) collect(doc *manifest.Document, namespace string, selected bool, l
 }
 
 func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, int, error) {
+	defer func() { r.index = Index{} }() // the next run (--fix lints again) starts afresh
 	r.index.Incomplete = append(r.index.Incomplete, info.Incomplete...)
 	if r.ReferrersOnly != nil && r.ReferrersOnly() && !r.index.hasReferrers() {
 		return nil, 0, nil

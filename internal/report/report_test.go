@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonschema"
 
@@ -425,5 +426,42 @@ func TestTextColor(t *testing.T) {
 	opts.Color = false
 	if out := render(t, "text", r, opts); bytes.Contains(out, []byte("\x1b[")) {
 		t.Errorf("uncolored output has escape codes:\n%q", out)
+	}
+}
+
+// A finding on a very long line shows a window of the line around its column, not the whole line.
+func TestFrameWindow(t *testing.T) {
+	line := strings.Repeat("ab", 5000) + "TARGET" + strings.Repeat("é", 5000)
+	col := 10001
+	got, c := frameWindow(line, col)
+	if n := utf8.RuneCountInString(got); n > frameWidth+2 {
+		t.Fatalf("window of %d characters", n)
+	}
+	if r := []rune(got); string(r[c-1:c+5]) != "TARGET" {
+		t.Errorf("column %d in the window points at %q", c, string(r[c-1:c+5]))
+	}
+	if !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
+		t.Errorf("cut ends not marked: %q", got)
+	}
+	if got, c := frameWindow("short: line", 3); got != "short: line" || c != 3 {
+		t.Errorf("short line changed: %q %d", got, c)
+	}
+	got, c = frameWindow(line, 3)
+	if strings.HasPrefix(got, "…") || c != 3 || !strings.HasSuffix(got, "…") {
+		t.Errorf("start of a long line: %q %d", got, c)
+	}
+}
+
+// Walking on from the previous finding's window gives the same windows as starting afresh.
+func TestLineCursorMatchesFreshWindows(t *testing.T) {
+	line := strings.Repeat("日本x", 2000)
+	var cur lineCursor
+	for _, col := range []int{1, 50, 51, 300, 3000, 3001, 5999, 6000, 6001, 200} {
+		f := lint.Finding{File: "a.json", Line: 1, Source: line}
+		got, gc := cur.window(f, col)
+		want, wc := frameWindow(line, col)
+		if got != want || gc != wc {
+			t.Errorf("column %d: cursor gives %q at %d, fresh %q at %d", col, got, gc, want, wc)
+		}
 	}
 }

@@ -50,13 +50,14 @@ func (p palette) severity(s lint.Severity) *color.Color {
 func Text(w io.Writer, r *lint.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
 	p := newPalette(opts.Color)
+	var cur lineCursor
 	for _, f := range r.Findings {
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
 			p.bold.Sprintf("%s:%d:%d", visible(f.File, false), f.Line, f.Column),
 			p.severity(f.Severity).Sprint(f.Severity.String()),
 			visible(f.Message, true),
 			p.dim.Sprintf("[%s]", f.Rule))
-		writeFrame(bw, p, f)
+		writeFrame(bw, p, f, &cur)
 		if f.Template != "" {
 			fmt.Fprintf(bw, "      %s\n", p.dim.Sprintf("rendered from %s", visible(f.Template, false)))
 		}
@@ -66,11 +67,12 @@ func Text(w io.Writer, r *lint.Result, opts Options) error {
 }
 
 // writeFrame prints the finding's source line and a caret line under the value.
-func writeFrame(w io.Writer, p palette, f lint.Finding) {
+func writeFrame(w io.Writer, p palette, f lint.Finding, cur *lineCursor) {
 	if f.Source == "" && f.Line <= 0 {
 		return
 	}
-	src := visible(strings.ReplaceAll(f.Source, "\t", " "), false)
+	source, column := cur.window(f, f.Column)
+	src := visible(strings.ReplaceAll(source, "\t", " "), false)
 	if strings.TrimSpace(src) == "" {
 		return
 	}
@@ -80,11 +82,72 @@ func writeFrame(w io.Writer, p palette, f lint.Finding) {
 	if f.EndLine == f.Line && f.EndColumn > f.Column {
 		width = f.EndColumn - f.Column
 	}
-	if max := utf8.RuneCountInString(src) - f.Column + 1; width > max && max > 0 {
+	if max := utf8.RuneCountInString(src) - column + 1; width > max && max > 0 {
 		width = max
 	}
-	pad := strings.Repeat(" ", max(f.Column-1, 0))
+	pad := strings.Repeat(" ", max(column-1, 0))
 	fmt.Fprintf(w, "%s %s %s%s\n", strings.Repeat(" ", len(num)), p.dim.Sprint("|"), pad, p.caret.Sprint(strings.Repeat("^", width)))
+}
+
+// frameWidth is the most of a line a code frame shows: minified JSON puts a whole file on one
+// line, and printing it for every finding made the report quadratic in the file's size.
+const frameWidth = 120
+
+// lineCursor remembers where the last window started in a long line, so that the next finding on
+// the same line (findings come sorted by column) walks on from there rather than from the line's
+// start: thousands of findings on one line of minified JSON stay linear.
+type lineCursor struct {
+	file       string
+	line       int
+	runes, off int // a character count and the byte offset where it is reached
+}
+
+// window is frameWindow for finding f, walking on from the cursor when f is on the same line.
+func (c *lineCursor) window(f lint.Finding, column int) (string, int) {
+	if len(f.Source) <= frameWidth {
+		return f.Source, column
+	}
+	if c.file != f.File || c.line != f.Line {
+		*c = lineCursor{file: f.File, line: f.Line}
+	}
+	first := max(column-1-frameWidth/3, 0)
+	if first < c.runes {
+		c.runes, c.off = 0, 0 // out of order: start again
+	}
+	for c.runes < first && c.off < len(f.Source) {
+		_, size := utf8.DecodeRuneInString(f.Source[c.off:])
+		c.off += size
+		c.runes++
+	}
+	return frameWindowAt(f.Source, column, c.runes, c.off)
+}
+
+// frameWindow cuts a long line to about frameWidth characters around the column, marking what is
+// cut with "…", and returns the column within the window.
+func frameWindow(line string, column int) (string, int) {
+	var c lineCursor
+	return c.window(lint.Finding{Source: line, Line: 1}, column)
+}
+
+// frameWindowAt is frameWindow with the window's first character known: runes characters in, at
+// byte offset off.
+func frameWindowAt(line string, column, runes, off int) (string, int) {
+	if runes < max(column-1-frameWidth/3, 0) { // the column is past the end of the line
+		return "", column
+	}
+	end := off
+	for n := 0; n < frameWidth && end < len(line); n++ {
+		_, size := utf8.DecodeRuneInString(line[end:])
+		end += size
+	}
+	window := line[off:end]
+	if end < len(line) {
+		window += "…"
+	}
+	if runes > 0 {
+		return "…" + window, column - runes + 1
+	}
+	return window, column
 }
 
 func plural(n int, word string) string {

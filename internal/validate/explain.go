@@ -105,12 +105,17 @@ func describe(cat *catalog, root string, doc *manifest.Document, p manifest.Path
 	case *gojsonschema.AdditionalPropertyNotAllowedError:
 		key, _ := e.Details()["property"].(string)
 		msg := fmt.Sprintf("unknown field %q in %s", key, where(doc, p))
+		var fix *Fix
 		if node, _ := cat.resolve(root, p); node != nil {
-			if s := suggest(key, propertyNames(node)); s != "" {
+			names := propertyNames(node)
+			if s := suggest(key, names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
+			if s, only := onlySuggestion(key, names); only && !hasKey(doc, p, s) {
+				fix = &Fix{Key: s}
+			}
 		}
-		return Violation{Path: p.Append(key), AtKey: true, Message: msg}
+		return Violation{Path: p.Append(key), AtKey: true, Message: msg, Fix: fix}
 	case *gojsonschema.RequiredError:
 		key, _ := e.Details()["property"].(string)
 		return Violation{Path: p, Message: fmt.Sprintf("missing required field %q in %s", key, where(doc, p))}
@@ -123,6 +128,7 @@ func describe(cat *catalog, root string, doc *manifest.Document, p manifest.Path
 	node, def := cat.resolve(root, p)
 	name := fieldName(p, kind)
 	var msg string
+	var fix *Fix
 	switch e.(type) {
 	case *gojsonschema.InvalidTypeError, *gojsonschema.NumberAnyOfError, *gojsonschema.NumberOneOfError:
 		want := expectation(cat, node, def)
@@ -133,6 +139,9 @@ func describe(cat *catalog, root string, doc *manifest.Document, p manifest.Path
 			break
 		}
 		msg = fmt.Sprintf("%s must be %s, got %s%s", name, want, given(value), hint(node, def, value))
+		if _, isType := e.(*gojsonschema.InvalidTypeError); isType {
+			fix = typeFix(doc, p, node, def, value)
+		}
 	case *gojsonschema.EnumError, *gojsonschema.DoesNotMatchPatternError:
 		allowed := enumValues(node)
 		if len(allowed) == 0 {
@@ -152,6 +161,9 @@ func describe(cat *catalog, root string, doc *manifest.Document, p manifest.Path
 		if sug := suggest(s, allowed); sug != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", sug)
 		}
+		if right, ok := caseOnly(s, allowed); ok {
+			fix = &Fix{Value: right}
+		}
 	case *gojsonschema.DoesNotMatchFormatError:
 		if f, _ := e.Details()["format"].(string); f == "date-time" {
 			msg = fmt.Sprintf("%s must be a date and time such as 2024-05-01T12:00:00Z, got %s", name, given(value))
@@ -161,7 +173,60 @@ func describe(cat *catalog, root string, doc *manifest.Document, p manifest.Path
 	default:
 		msg = fmt.Sprintf("%s: %s", name, e.Description())
 	}
-	return Violation{Path: p, Message: msg}
+	return Violation{Path: p, Message: msg, Fix: fix}
+}
+
+// hasKey reports whether the mapping at p already has the field key (a rename to it would repeat it).
+func hasKey(doc *manifest.Document, p manifest.Path, key string) bool {
+	v, _ := manifest.Get(doc.Value, p)
+	m, ok := v.(map[string]any)
+	if !ok {
+		return true // not a mapping: nothing to rename safely
+	}
+	_, has := m[key]
+	return has
+}
+
+// caseOnly finds the allowed value that s spells in another case (tcp for TCP), when there is
+// exactly one.
+func caseOnly(s string, allowed []string) (string, bool) {
+	found := ""
+	for _, a := range allowed {
+		if a != s && strings.EqualFold(a, s) {
+			if found != "" {
+				return "", false
+			}
+			found = a
+		}
+	}
+	return found, found != ""
+}
+
+// typeFix is the fix of a value of the wrong type, where only one reading makes sense: an unquoted
+// YAML 1.1 boolean or number where a string belongs becomes the string written (yes stays yes,
+// 1.10 keeps its zero), and a quoted integer where an integer belongs loses its quotes.
+func typeFix(doc *manifest.Document, p manifest.Path, node map[string]any, def string, value any) *Fix {
+	if node == nil || strings.HasSuffix(def, quantitySuffix) || strings.HasSuffix(def, intOrStringSuffix) {
+		return nil
+	}
+	want, _ := node["type"].(string)
+	switch v := value.(type) {
+	case bool, int64, float64:
+		if want != "string" {
+			return nil
+		}
+		if text, ok := doc.PlainText(p); ok {
+			return &Fix{Value: text}
+		}
+	case string:
+		if want != "integer" {
+			return nil
+		}
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && strconv.FormatInt(n, 10) == v {
+			return &Fix{Value: n}
+		}
+	}
+	return nil
 }
 
 // alternativeOfType reports whether one of the anyOf/oneOf alternatives of node takes values of v's type.

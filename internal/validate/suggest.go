@@ -25,6 +25,22 @@ func suggest(s string, candidates []string) string {
 	return best
 }
 
+// onlySuggestion is suggest when its answer is the only one: no other candidate is as close. A fix
+// may rename a field only then.
+func onlySuggestion(s string, candidates []string) (string, bool) {
+	best := suggest(s, candidates)
+	if best == "" {
+		return "", false
+	}
+	d := distance(strings.ToLower(s), strings.ToLower(best))
+	for _, c := range candidates {
+		if c != best && c != s && distance(strings.ToLower(s), strings.ToLower(c)) <= d {
+			return "", false
+		}
+	}
+	return best, true
+}
+
 // allowedDistance grows with the length of the word: one slip in a short name, more in a long one.
 func allowedDistance(n int) int {
 	switch {

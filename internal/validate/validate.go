@@ -31,6 +31,19 @@ type Violation struct {
 	// AtKey places the violation on the key at Path (an unknown field) rather than on its value.
 	AtKey   bool
 	Message string
+	// Fix is the one right correction, when there is one (see Fix).
+	Fix *Fix
+}
+
+// Fix corrects a violation. Exactly one of its fields is set.
+type Fix struct {
+	// Key renames the unknown field at the violation's Path to this known field (a misspelling with
+	// a single close suggestion).
+	Key string
+	// Value is what the value at Path must be: a string (an allowed value in its right case, or the
+	// text of an unquoted YAML 1.1 boolean or number where a string belongs) or an int64 (a quoted
+	// integer where an integer belongs).
+	Value any
 }
 
 // Validator validates documents. It is safe for use from several goroutines; each kind's schema is

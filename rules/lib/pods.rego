@@ -20,7 +20,13 @@ package podlint.lib
 #   ports                    every declared port of every container (entries with a numeric
 #                            containerPort), in start order, defaults filled in:
 #                            container (its position in containers), index (in its ports list),
-#                            port, protocol (TCP), host_port (0), host_ip (""), name (""), path
+#                            port, protocol (TCP), host_port (0), host_ip (""), name (""), path,
+#                            and, when the port clashes with an earlier one, repeats: the index in
+#                            ports of the first earlier entry with the same port and protocol
+#                            whose container runs at the same time (the same container, two
+#                            concurrent ones, or a native sidecar and a later init container);
+#                            host_repeats: likewise for a hostPort claimed on an overlapping host
+#                            address by an entry with another containerPort
 #   port_numbers             the set of the port numbers in ports
 #   repeated_ports           true when two entries of ports have the same port and protocol
 #   repeated_host_ports      true when two entries of ports have the same host_port (other than 0)

@@ -25,27 +25,6 @@ package podlint.rules.port_conflict
 
 import data.podlint.lib
 
-# a is declared before b: in an earlier container, or earlier in the same one.
-_before(a, b) if a.container < b.container
-
-_before(a, b) if {
-	a.container == b.container
-	a.index < b.index
-}
-
-_same_time(_, a, b) if a.container == b.container
-
-_same_time(pod, a, b) if lib.overlap(pod.containers[a.container], pod.containers[b.container])
-
-# A hostIP of 0.0.0.0 (or none) takes the port on every address of the node.
-_wildcard(ip) if ip in {"", "0.0.0.0"}
-
-_same_host_ip(a, b) if a.host_ip == b.host_ip
-
-_same_host_ip(a, _) if _wildcard(a.host_ip)
-
-_same_host_ip(_, b) if _wildcard(b.host_ip)
-
 _where(pod, a, b) := sprintf("earlier in the same container (%s)", [lib.format_path(a.path)]) if {
 	a.container == b.container
 } else := sprintf("by %s (%s)", [pod.containers[a.container].label, lib.format_path(a.path)])
@@ -58,20 +37,16 @@ _label(pod, b, a) := sprintf("%s at %s", [c.label, lib.format_path(c.path)]) if 
 	c.label == pod.containers[a.container].label
 } else := pod.containers[b.container].label
 
+# Each port that clashes with an earlier one carries the index of the first such port (repeats,
+# host_repeats; see podlint.lib.pods), found in one pass: comparing every pair would be quadratic in
+# the number of ports.
 deny contains finding if {
 	some pod in lib.pods
 	pod.repeated_ports # cheap guard first: most pods declare each port once
 	some b in pod.ports
-	earlier := [a |
-		some a in pod.ports
-		a.port == b.port
-		a.protocol == b.protocol
-		_before(a, b)
-		_same_time(pod, a, b)
-	]
-	count(earlier) > 0
+	a := pod.ports[b.repeats]
 	finding := {
-		"msg": sprintf("containerPort %v/%s of %s is also declared %s; containers that run at the same time share the pod's network and only one can listen on it", [b.port, b.protocol, _label(pod, b, earlier[0]), _where(pod, earlier[0], b)]),
+		"msg": sprintf("containerPort %v/%s of %s is also declared %s; containers that run at the same time share the pod's network and only one can listen on it", [b.port, b.protocol, _label(pod, b, a), _where(pod, a, b)]),
 		"path": array.concat(b.path, ["containerPort"]),
 	}
 }
@@ -80,19 +55,9 @@ deny contains finding if {
 	some pod in lib.pods
 	pod.repeated_host_ports # likewise
 	some b in pod.ports
-	b.host_port != 0
-	earlier := [a |
-		some a in pod.ports
-		a.host_port == b.host_port
-		a.protocol == b.protocol
-		_same_host_ip(a, b)
-		a.port != b.port # the same containerPort is reported on the containerPort
-		_before(a, b)
-		_same_time(pod, a, b)
-	]
-	count(earlier) > 0
+	a := pod.ports[b.host_repeats]
 	finding := {
-		"msg": sprintf("hostPort %v/%s of %s is also claimed %s; the node can give it to only one of them", [b.host_port, b.protocol, _label(pod, b, earlier[0]), _where(pod, earlier[0], b)]),
+		"msg": sprintf("hostPort %v/%s of %s is also claimed %s; the node can give it to only one of them", [b.host_port, b.protocol, _label(pod, b, a), _where(pod, a, b)]),
 		"path": array.concat(b.path, ["hostPort"]),
 	}
 }
