@@ -24,6 +24,8 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	binary = filepath.Join(dir, "podlint")
+	// the repository index cache of the runs goes with the binaries, never to the user's cache
+	os.Setenv("PODLINT_CACHE_DIR", filepath.Join(dir, "cache"))
 	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build podlint: %v\n%s", err, out)
 		os.Exit(2)
