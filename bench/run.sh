@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end timings: podlint on one small pod file and on generated corpora, beside the floor (a
 # binary that links the same packages and exits). Prints a table of medians and peak memory, then
-# the one-file run's distance from the floor and the speed-up of -j N over -j 1.
+# the one-file run's distance from the floor and the speed-up of -j N over -j 1, and the pre-commit
+# case: one Service file named in a repository of FILES manifest files (its index cached) against
+# the same file in an empty repository.
 #
 #   bash bench/run.sh            # 10,000 objects in 2,000 files, and 2,000 one-pod files
 #   N=2000 FILES=400 bash bench/run.sh
@@ -40,6 +42,15 @@ go run ./internal/bench/gen -n "$N" -files "$FILES" -out "$work/corpus"
 go run ./internal/bench/gen -n "$FILES" -files "$FILES" -out "$work/single"
 one="fixtures/examples/kubia-manual.yaml"
 cores=$(nproc)
+# the pre-commit case: a Service file alone in a repository, and the same file beside FILES
+# manifest files; the second repository's index is cached by the warm-up runs
+mkdir -p "$work/empty/.git" "$work/repo/.git"
+cp -r "$work/single/." "$work/repo/"
+printf '%s\n' 'apiVersion: v1' 'kind: Service' 'metadata:' '  name: web' '  namespace: team-1' 'spec:' \
+  '  selector:' '    app: svc-00001' '  ports:' '  - {name: http, port: 80, targetPort: http-0}' \
+  '  - {name: admin, port: 8081, targetPort: admin}' > "$work/empty/service.yaml"
+cp "$work/empty/service.yaml" "$work/repo/service.yaml"
+export PODLINT_CACHE_DIR="$work/cache"
 
 # median wall time in ms of a command, from hyperfine's JSON export
 median() {
@@ -67,8 +78,13 @@ c1=$(median corpus1 "$work/podlint" -j 1 "$work/corpus")
 printf '| podlint, %s objects in %s files, -j 1 | %s | %s |\n' "$N" "$FILES" "$c1" "$(peak "$work/podlint" -j 1 "$work/corpus")"
 cn=$(median corpusn "$work/podlint" -j "$cores" "$work/corpus")
 printf '| podlint, %s objects in %s files, -j %s | %s | %s |\n' "$N" "$FILES" "$cores" "$cn" "$(peak "$work/podlint" -j "$cores" "$work/corpus")"
+se=$(median svcempty "$work/podlint" "$work/empty/service.yaml")
+printf '| podlint, one Service file in an empty repository | %s | %s |\n' "$se" "$(peak "$work/podlint" "$work/empty/service.yaml")"
+sr=$(median svcrepo "$work/podlint" "$work/repo/service.yaml")
+printf '| podlint, one Service file in a repository of %s manifest files, index cached | %s | %s |\n' "$FILES" "$sr" "$(peak "$work/podlint" "$work/repo/service.yaml")"
 python3 -c "import sys; print('\none file above the floor: %.1f ms' % (float(sys.argv[1]) - float(sys.argv[2])))" "$o" "$f"
 python3 -c "import sys; print('-j %s over -j 1: %.2fx' % (sys.argv[3], float(sys.argv[1]) / float(sys.argv[2])))" "$c1" "$cn" "$cores"
+python3 -c "import sys; print('one Service file, %s-file repository over empty repository: %.2fx (target: at most 3x)' % (sys.argv[3], float(sys.argv[1]) / float(sys.argv[2])))" "$sr" "$se" "$FILES"
 
 if [ -n "${BASE:-}" ]; then
   # Alternating pairs (base, this tree, base, ...) so that the machine's load falls on both alike;

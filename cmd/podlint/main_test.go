@@ -24,6 +24,8 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	binary = filepath.Join(dir, "podlint")
+	// the repository index cache of the runs goes with the binaries, never to the user's cache
+	os.Setenv("PODLINT_CACHE_DIR", filepath.Join(dir, "cache"))
 	// Without a symbol table and DWARF, as releases are built (.goreleaser.yaml): linking is the
 	// slowest part of this package's tests, and debug information makes it slower still.
 	if out, err := exec.Command("go", "build", "-ldflags=-s -w", "-o", binary, ".").CombinedOutput(); err != nil {

@@ -24,6 +24,7 @@ type lintFlags struct {
 	workers         int
 	failIfNoObjects bool
 	stdinName       string
+	noRepository    bool
 	fix, diff       bool
 	helm            helmFlags
 	baseline        baselineFlags
@@ -40,6 +41,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.IntVar(&fl.workers, "j", runtime.NumCPU(), "check `N` files at once")
 	fs.BoolVar(&fl.failIfNoObjects, "fail-if-no-objects", false, "exit 2 when the paths hold no Kubernetes object to lint (for CI)")
 	fs.StringVar(&fl.stdinName, "stdin-filename", "", "name standard input `NAME` in findings, reports and excludes")
+	fs.BoolVar(&fl.noRepository, "no-repository", false, "resolve Services, selectors and references among the run's objects only, without the repository's other manifests")
 	fs.BoolVar(&fl.fix, "fix", false, "apply the mechanical fixes to the files, then lint them again and report what remains")
 	fs.BoolVar(&fl.diff, "diff", false, "print the mechanical fixes as a unified diff, change nothing (reports go to standard error)")
 	fl.helm.register(fs)
@@ -128,6 +130,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	for _, t := range targets {
 		opts.ListObjects = opts.ListObjects || t.format == "junit"
 	}
+	wireRun(env, &opts, policies, paths, cfg, fl.noRepository)
 	stop, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {
 		return usageError(env, err)

@@ -51,8 +51,8 @@ func TestRulesCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &cat); err != nil {
 		t.Fatal(err)
 	}
-	// the ten pod rules and podlint's seven own checks, sorted by id
-	if len(cat) != 17 || cat[0].ID != "bare-pod" || cat[0].Severity != "info" || cat[2].ID != "hostname-pinning" || cat[2].Severity != "warning" || cat[2].Remediation == "" {
+	// the ten pod rules, the three rules of the whole run and podlint's seven own checks, sorted by id
+	if len(cat) != 20 || cat[0].ID != "bare-pod" || cat[0].Severity != "info" || cat[3].ID != "hostname-pinning" || cat[3].Severity != "warning" || cat[3].Remediation == "" {
 		t.Errorf("json catalog: %+v", cat)
 	}
 
@@ -176,6 +176,72 @@ test_wrong if {
 	}
 	if code, _, _ := run(t, "verify"); code != ExitError {
 		t.Errorf("no folder: exit %d", code)
+	}
+}
+
+// A user's policy of the whole run (custom.scope: run) sees every object of the run, and of the
+// rest of the repository when the run names only some files; it is tested with podlint verify.
+func TestUserPolicyOfTheWholeRun(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"disruption.rego": `package acme.disruption
+
+# METADATA
+# title: Every Deployment has a disruption budget
+# custom:
+#   id: acme/pdb
+#   severity: warning
+#   scope: run
+deny contains {"msg": msg, "at": d.at} if {
+	some d in input.objects
+	d.kind == "Deployment"
+	not _protected(d.id)
+	msg := sprintf("no PodDisruptionBudget selects the pods of Deployment %s", [d.name])
+}
+
+_protected(id) if {
+	some b in input.objects
+	b.kind == "PodDisruptionBudget"
+	id in b.selector.selected
+}
+`,
+		"disruption_test.rego": `package acme.disruption_test
+
+import data.acme.disruption
+
+test_unprotected if {
+	findings := disruption.deny with input as {"objects": [{"id": 0, "kind": "Deployment", "name": "web", "at": 3}]}
+	findings == {{"msg": "no PodDisruptionBudget selects the pods of Deployment web", "at": 3}}
+}
+
+test_protected if {
+	count(disruption.deny) == 0 with input as {"objects": [
+		{"id": 0, "kind": "Deployment", "name": "web", "at": 3},
+		{"id": 1, "kind": "PodDisruptionBudget", "name": "web", "at": 7, "selector": {"selected": [0]}},
+	]}
+}
+`,
+	})
+	if code, out, errOut := run(t, "verify", dir); code != ExitOK || !strings.Contains(out, "2 tests passed") {
+		t.Fatalf("verify: exit %d\n%s%s", code, out, errOut)
+	}
+	deployment := func(name string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n  selector:\n    matchLabels: {app: " + name +
+			"}\n  template:\n    metadata:\n      labels: {app: " + name + ", rel: stable}\n    spec:\n      containers:\n      - {name: c, image: nginx:1.27}\n"
+	}
+	pdb := "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: a\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: a}\n"
+	repo := writeFiles(t, map[string]string{".podlint.yaml": "failLevel: error\n", "a.yaml": deployment("a"), "b.yaml": deployment("b"), "pdb.yaml": pdb})
+	code, out, errOut := run(t, "--policy", dir, "--format", "json", repo)
+	if code != ExitOK || strings.Count(out, `"rule": "acme/pdb"`) != 1 || !strings.Contains(out, "Deployment b") || !strings.Contains(out, `"line": 4`) {
+		t.Errorf("whole repository: exit %d\n%s%s", code, out, errOut)
+	}
+	// a.yaml alone: its budget is in pdb.yaml, which the repository index brings in
+	code, out, errOut = run(t, "--policy", dir, "--format", "json", filepath.Join(repo, "a.yaml"))
+	if code != ExitOK || strings.Contains(out, "acme/pdb") {
+		t.Errorf("a.yaml alone: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = run(t, "--policy", dir, "--format", "json", filepath.Join(repo, "b.yaml"))
+	if strings.Count(out, `"rule": "acme/pdb"`) != 1 {
+		t.Errorf("b.yaml alone: exit %d\n%s", code, out)
 	}
 }
 

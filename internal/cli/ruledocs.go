@@ -89,7 +89,8 @@ func DocLint(ctx context.Context, path string) (ruledoc.Report, error) {
 		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
 			Getenv: func(string) string { return "" }, IsTerminal: func() bool { return false }}
 		// an empty configuration, so that a .podlint.yaml in the checkout cannot change the pages
-		args = append(args, "--config", os.DevNull, "--", path)
+		// and the example stands alone: the checkout's other manifests must not resolve its references
+		args = append(args, "--config", os.DevNull, "--no-repository", "--", path)
 		if code := Run(ctx, env, args); code != ExitOK && code != ExitFindings {
 			return "", fmt.Errorf("podlint exited with %d: %s", code, strings.TrimSpace(stderr.String()))
 		}

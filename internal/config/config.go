@@ -352,6 +352,7 @@ var paramCheckers = map[string]func(p *parser, params *yaml.Node) error{
 	},
 	"signal-unsafe-entrypoint": stringLists("signal-unsafe-entrypoint", "ash_images", "ash_tags", "dash_images"),
 	"multi-tier-pod":           stringLists("multi-tier-pod", "databases", "helpers"),
+	"selector-matches-nothing": stringLists("selector-matches-nothing", "inert_groups"),
 }
 
 // stringLists checks the parameters of a rule whose parameters are lists of strings (image

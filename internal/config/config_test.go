@@ -29,6 +29,7 @@ func TestParseErrors(t *testing.T) {
 		{"required-labels values not a list", "rules:\n  required-labels:\n    params:\n      labels:\n        rel: stable\n", "x.yaml:5:14: allowed values of label \"rel\" must be a list of strings"},
 		{"signal-unsafe-entrypoint unknown param", "rules:\n  signal-unsafe-entrypoint:\n    params:\n      ash_image: [alpine]\n", "x.yaml:4:7: unknown parameter \"ash_image\" of signal-unsafe-entrypoint (want ash_images, ash_tags, dash_images)"},
 		{"signal-unsafe-entrypoint list of mappings", "rules:\n  signal-unsafe-entrypoint:\n    params:\n      dash_images: [{name: debian}]\n", "x.yaml:4:21: rules.signal-unsafe-entrypoint.params.dash_images must be a list of strings, got a mapping in it"},
+		{"selector-matches-nothing unknown param", "rules:\n  selector-matches-nothing:\n    params:\n      inert_group: [a.io]\n", "x.yaml:4:7: unknown parameter \"inert_group\" of selector-matches-nothing (want inert_groups)"},
 		{"multi-tier-pod not a list", "rules:\n  multi-tier-pod:\n    params:\n      helpers: envoy\n", "x.yaml:4:16: rules.multi-tier-pod.params.helpers must be a list of strings"},
 		{"duplicate rule", "rules:\n  a: off\n  a: info\n", "x.yaml:3:3: \"a\" is set twice in rules"},
 		{"not YAML", "rules:\n  a: [\n", "x.yaml:3:1: YAML does not parse"},

@@ -182,7 +182,9 @@ func (r *runner) run() (int, map[string]string) {
 	runnerOS, runnerArch := runnerPlatform()
 	base = append(base, "CI=true", "GITHUB_ACTIONS=true", "GITHUB_ACTION_PATH="+r.root,
 		"GITHUB_WORKSPACE="+r.workspace, "GITHUB_STEP_SUMMARY="+r.summary, "RUNNER_TEMP="+r.temp,
-		"RUNNER_OS="+runnerOS, "RUNNER_ARCH="+runnerArch)
+		"RUNNER_OS="+runnerOS, "RUNNER_ARCH="+runnerArch,
+		// podlint's repository index cache stays in the run's temporary folder, not the user's
+		"PODLINT_CACHE_DIR="+filepath.Join(r.temp, "podlint-cache"))
 	base = append(base, r.env...)
 	code := 0
 	for i, s := range a.Runs.Steps {

@@ -85,6 +85,31 @@ type Options struct {
 	// PodKinds says where each kind of object keeps its pod; nil is the built-in table. Checkers
 	// that look for pods must use the same table.
 	PodKinds *manifest.PodKinds
+	// Collect, when set, is handed every object of the run before its document is dropped (also
+	// those Select leaves out, with selected false), with the namespace an object that sets none
+	// lands in, and locate, which places a document path of it where a person edits it. It must be
+	// safe for use from several goroutines.
+	Collect func(doc *manifest.Document, namespace string, selected bool, locate func(p manifest.Path, atKey bool) Finding)
+	// Across, when set, runs once after every file and unit is checked, and returns findings that
+	// judge the run's objects against each other, and how many of them podlint.io/ignore
+	// annotations removed. They are configured, and matched against the suppression comments of
+	// the files they land in, like every other finding.
+	Across func(ctx context.Context, run *RunInfo) (findings []Finding, annotated int, err error)
+	// AcrossRule says which rules Across reports. Their suppression directives are matched only
+	// after Across has run.
+	AcrossRule func(id string) bool
+}
+
+// RunInfo is what a run covered, for checks of the run as a whole.
+type RunInfo struct {
+	// Files are the plain files linted; Used the files renders read; Charts and Kustomizations the
+	// folders rendered.
+	Files                  []string
+	Used                   map[string]bool
+	Charts, Kustomizations []string
+	// Incomplete says why the run may not have seen every object its files define (a chart that
+	// did not render, a file that does not parse).
+	Incomplete []string
 }
 
 // Rendering is what rendering the charts and kustomizations of a run gave.
@@ -111,6 +136,9 @@ type Unit struct {
 	// end, and Source, the text of that line. doc is the rendered object the finding is about (nil
 	// for a problem of the text itself, such as a parse error).
 	Place func(doc *manifest.Document, f *Finding)
+	// Namespace is where the unit's objects that set no namespace land (a chart's release
+	// namespace); empty is the run's default.
+	Namespace string
 }
 
 // Result is the outcome of a run.
@@ -252,8 +280,75 @@ feed:
 		}
 		res.Findings = append(res.Findings, kept...)
 	}
+	if opts.Across != nil {
+		info := &RunInfo{Files: files, Used: rendering.Used, Charts: found.Charts, Kustomizations: found.Kustomizations}
+		if len(rendering.Findings) > 0 {
+			info.Incomplete = append(info.Incomplete, "a chart or kustomization did not render")
+		}
+		for _, r := range results {
+			if r.broken {
+				info.Incomplete = append(info.Incomplete, "a file could not be read or parsed")
+				break
+			}
+		}
+		across, annotated, err := opts.Across(ctx, info)
+		if err != nil {
+			return nil, err
+		}
+		res.Summary.Suppressed.Annotation += annotated
+		// only the plain files whose comments name one of these rules need reading again
+		plain, named := map[string]bool{}, map[string]bool{}
+		for _, r := range results[:len(files)] {
+			plain[r.name] = true
+			if r.acrossDirectives {
+				named[r.name] = true
+			}
+		}
+		mayMatch := func(file string) bool { return named[file] || !plain[file] }
+		kept, suppressed := suppressAcross(configure(across, opts.Rule), mayMatch, &opts)
+		res.Summary.Suppressed.Comment += suppressed
+		for _, f := range kept {
+			res.Summary.Count(f)
+		}
+		res.Findings = append(res.Findings, kept...)
+	}
 	Sort(res.Findings)
 	return res, nil
+}
+
+// suppressAcross matches the findings of Across against the suppression comments of the files
+// they land in. Those files were checked already, which reported the malformed directives; here
+// directives only remove findings.
+func suppressAcross(findings []Finding, mayMatch func(file string) bool, opts *Options) (kept []Finding, removed int) {
+	if opts.NoSuppress || len(findings) == 0 {
+		return findings, 0
+	}
+	Sort(findings)
+	byFile := map[string][]Finding{}
+	var order []string
+	for _, fd := range findings {
+		if _, ok := byFile[fd.File]; !ok {
+			order = append(order, fd.File)
+		}
+		byFile[fd.File] = append(byFile[fd.File], fd)
+	}
+	for _, name := range order {
+		fs := byFile[name]
+		if !mayMatch(name) {
+			kept = append(kept, fs...)
+			continue
+		}
+		data, err := manifest.ReadFile(name)
+		if err != nil {
+			kept = append(kept, fs...)
+			continue
+		}
+		f := manifest.Load(name, data)
+		k, _, n := suppress(f, fs, f.Spans, nil, func(string) bool { return false }, false)
+		removed += n
+		kept = append(kept, k...)
+	}
+	return kept, removed
 }
 
 // workerCount is how many files are checked at once: what was asked (all processors when nothing
@@ -282,6 +377,10 @@ type fileResult struct {
 	placed []Finding
 	// selected and unselected are the lines of the objects the selector kept and left out.
 	selected, unselected []manifest.LineRange
+	// broken: the file could not be read, or a document of it does not parse
+	broken bool
+	// acrossDirectives: a suppression comment of the file names a rule of Across
+	acrossDirectives bool
 }
 
 // checkFile loads one file and checks each of its objects. The file's documents are dropped when it
@@ -298,19 +397,20 @@ func checkFile(ctx context.Context, name string, stdin []byte, opts *Options) fi
 		data, err = manifest.ReadFile(name)
 	}
 	if err != nil {
-		return fileResult{findings: []Finding{{Rule: manifest.RuleUnreadableFile, Severity: Error, File: name,
+		return fileResult{broken: true, findings: []Finding{{Rule: manifest.RuleUnreadableFile, Severity: Error, File: name,
 			Line: 1, Column: 1, Message: fmt.Sprintf("cannot read file: %v", err)}}}
 	}
 	f := opts.PodKinds.Load(name, data)
 	if f.NotManifest {
 		return fileResult{name: name, notManifest: true}
 	}
-	r, findings := checkDocuments(ctx, f, opts, nil)
+	r, findings := checkDocuments(ctx, f, opts, nil, "")
 	if r.err != nil {
 		return r
 	}
 	// Configuration first: a rule that is off produces nothing, so directives naming it are not
 	// reported as unused.
+	r.acrossDirectives = opts.AcrossRule != nil && namesRule(f, opts.AcrossRule)
 	kept, directives, removed := suppress(f, configure(findings, opts.Rule), f.Spans, opts.KnownRule, activeRule(opts), opts.NoSuppress)
 	r.suppressed.Comment += removed
 	// findings about directives are subject to configuration too; those inside an object the
@@ -351,7 +451,7 @@ func checkUnit(ctx context.Context, u *Unit, opts *Options) fileResult {
 	if f.NotManifest {
 		return fileResult{name: u.Name}
 	}
-	r, findings := checkDocuments(ctx, f, opts, u.Place)
+	r, findings := checkDocuments(ctx, f, opts, u.Place, u.Namespace)
 	if r.err != nil {
 		return r
 	}
@@ -361,11 +461,14 @@ func checkUnit(ctx context.Context, u *Unit, opts *Options) fileResult {
 
 // checkDocuments runs every checker on each document of a loaded file, applying annotation
 // suppressions. place, when set, moves each finding to the file the user edits.
-func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place func(*manifest.Document, *Finding)) (fileResult, []Finding) {
+func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place func(*manifest.Document, *Finding), namespace string) (fileResult, []Finding) {
 	name := f.Name
 	r := fileResult{name: name}
 	var findings []Finding
 	for _, p := range f.Problems {
+		if p.Rule == manifest.RuleParseError || p.Rule == manifest.RuleUnreadableFile {
+			r.broken = true
+		}
 		fd := problemFinding(f, p)
 		if place != nil {
 			place(nil, &fd)
@@ -374,7 +477,17 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 		findings = append(findings, fd)
 	}
 	for _, doc := range f.Documents {
-		if opts.Select != nil && !opts.Select(doc) {
+		selected := opts.Select == nil || opts.Select(doc)
+		if opts.Collect != nil {
+			opts.Collect(doc, namespace, selected, func(p manifest.Path, atKey bool) Finding {
+				fd := issueFinding(f, doc, Issue{Path: p, AtKey: atKey})
+				if place != nil {
+					place(doc, &fd)
+				}
+				return fd
+			})
+		}
+		if !selected {
 			r.unselected = append(r.unselected, doc.Lines)
 			continue
 		}
@@ -431,6 +544,9 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 // activeRule says whether a rule is on, for reporting unused suppression directives.
 func activeRule(opts *Options) func(id string) bool {
 	return func(id string) bool {
+		if opts.AcrossRule != nil && opts.AcrossRule(id) {
+			return false // judged after the run (suppressAcross)
+		}
 		if opts.Rule == nil {
 			return true
 		}
@@ -559,4 +675,17 @@ func sourceLine(f *manifest.File, line int) string {
 		return ""
 	}
 	return f.Lines[line-1]
+}
+
+// namesRule says whether a suppression comment of the file names a rule that rule accepts.
+func namesRule(f *manifest.File, rule func(id string) bool) bool {
+	ds, _ := parseDirectives(f, nil)
+	for _, d := range ds {
+		for _, id := range d.rules {
+			if rule(id) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -27,6 +27,9 @@ type Rule struct {
 	File string `json:"file"`
 	// Builtin is true for the rules embedded in podlint.
 	Builtin bool `json:"builtin"`
+	// Scope is "run" for a rule evaluated once over the run's index (METADATA custom.scope: run),
+	// empty for a rule evaluated on each document.
+	Scope string `json:"scope,omitempty"`
 }
 
 // Resource is a link from related_resources.
@@ -34,6 +37,10 @@ type Resource struct {
 	URL         string `json:"url"`
 	Description string `json:"description,omitempty"`
 }
+
+// ScopeRun is the custom.scope of a rule evaluated once over the whole run: its input is the run's
+// index of objects (internal/refs), not one document.
+const ScopeRun = "run"
 
 // findingRule matches the rule names that produce findings, as conftest names them: deny, violation
 // and warn, alone or with a suffix (deny_latest_tag).
@@ -69,6 +76,8 @@ type output struct {
 	severity lint.Severity
 	// builtin outputs are pod rules: they can only report on documents that have a pod.
 	builtin bool
+	// run outputs are evaluated once, over the run's index (custom.scope: run), not per document.
+	run bool
 }
 
 // packages groups parsed modules by package, with their METADATA and finding rules.
@@ -197,8 +206,21 @@ func buildCatalogOver(existing []Rule, pkgs []*pkgInfo) ([]output, []Rule, error
 			if !ok {
 				sev = severityOfName(name)
 			}
+			scope := customString(meta, "scope")
+			if scope == "" && meta != p.meta {
+				scope = customString(p.meta, "scope")
+			}
+			if scope != "" && scope != ScopeRun {
+				loc := &ast.Location{File: p.file}
+				if meta != nil {
+					loc = meta.Location
+				}
+				errs = append(errs, &ast.Error{Code: "podlint_metadata_error", Location: loc,
+					Message: fmt.Sprintf("custom.scope: %q is not %q (leave it out for a rule evaluated on each document)", scope, ScopeRun)})
+				continue
+			}
 			outs = append(outs, output{binding: fmt.Sprintf("r%d", len(outs)),
-				ref: p.path.Copy().Append(ast.StringTerm(name)), id: id, severity: sev, builtin: p.builtin})
+				ref: p.path.Copy().Append(ast.StringTerm(name)), id: id, severity: sev, builtin: p.builtin, run: scope == ScopeRun})
 
 			if i, seen := index[id]; seen {
 				if cat[i].Package != p.name {
@@ -214,7 +236,9 @@ func buildCatalogOver(existing []Rule, pkgs []*pkgInfo) ([]output, []Rule, error
 				continue
 			}
 			index[id] = len(cat)
-			cat = append(cat, ruleOf(id, sev, p, meta))
+			r := ruleOf(id, sev, p, meta)
+			r.Scope = scope
+			cat = append(cat, r)
 		}
 	}
 	if len(errs) > 0 {

@@ -43,6 +43,8 @@ type compiledOutput struct {
 	Ref      string        `json:"ref"`
 	ID       string        `json:"id"`
 	Severity lint.Severity `json:"severity"`
+	// Run marks a rule of the whole run (METADATA custom.scope: run).
+	Run bool `json:"run,omitempty"`
 }
 
 // evalStages are the compiler stages that evaluation needs from modules the compiler has already
@@ -90,7 +92,7 @@ func CompileBuiltin() (index, modules []byte, err error) {
 	}
 	cr := compiledRules{OPA: version.Version, Sources: sourcesDigest(srcs), Catalog: cat, AST: digest(modules)}
 	for _, o := range outs {
-		cr.Outputs = append(cr.Outputs, compiledOutput{Binding: o.binding, Ref: o.ref.String(), ID: o.id, Severity: o.severity})
+		cr.Outputs = append(cr.Outputs, compiledOutput{Binding: o.binding, Ref: o.ref.String(), ID: o.id, Severity: o.severity, Run: o.run})
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -144,7 +146,7 @@ func loadCompiled(srcs []source) (c *ast.Compiler, outs []output, cat []Rule, ok
 		if err != nil {
 			return nil, nil, nil, false, fmt.Errorf("compiled built-in rules: %w", err)
 		}
-		outs = append(outs, output{binding: o.Binding, ref: ref, id: o.ID, severity: o.Severity, builtin: true})
+		outs = append(outs, output{binding: o.Binding, ref: ref, id: o.ID, severity: o.Severity, builtin: true, run: o.Run})
 	}
 	return c, outs, cr.Catalog, true, nil
 }

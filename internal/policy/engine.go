@@ -23,6 +23,7 @@ import (
 
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
+	"github.com/podlint/podlint/internal/refs"
 )
 
 // Options configure an Engine.
@@ -47,9 +48,12 @@ type Options struct {
 type Engine struct {
 	// parts are evaluated one after the other for each document: the built-in rules, and the
 	// user's policies when they are compiled on their own (see New).
-	parts   []part
-	catalog []Rule
-	limit   time.Duration
+	parts []part
+	// runParts are the queries of the rules of the whole run (custom.scope: run), evaluated once
+	// over the run's index (CheckRun).
+	runParts []part
+	catalog  []Rule
+	limit    time.Duration
 	// cancels maps a context's Done channel to the topdown.Cancel that fires with it (see cancelFor).
 	cancels sync.Map
 }
@@ -144,26 +148,34 @@ func newEngine(ctx context.Context, sets []compiledSet, cat []Rule, opts Options
 		e.limit = DefaultTimeLimit
 	}
 	for _, s := range sets {
-		outs := s.outputs
-		if opts.Off != nil {
-			outs = nil
-			for _, o := range s.outputs {
-				if !opts.Off(o.id) {
-					outs = append(outs, o)
-				}
+		var docOuts, runOuts []output
+		for _, o := range s.outputs {
+			if opts.Off != nil && opts.Off(o.id) {
+				continue
+			}
+			if o.run {
+				runOuts = append(runOuts, o)
+			} else {
+				docOuts = append(docOuts, o)
 			}
 		}
-		if len(outs) == 0 && len(s.outputs) > 0 {
-			continue // every rule of the set is off
+		if len(docOuts) > 0 || len(s.outputs) == 0 {
+			// A runtime error in a user's policy (1/0, a builtin given the wrong type) is an error,
+			// not a rule that silently finds nothing.
+			strict := !allBuiltinOutputs(docOuts)
+			q, err := prepare(ctx, s.compiler, store, docOuts, opts.PodKinds, strict)
+			if err != nil {
+				return nil, err
+			}
+			e.parts = append(e.parts, part{query: q, outputs: docOuts, podsOnly: allBuiltinOutputs(docOuts)})
 		}
-		// A runtime error in a user's policy (1/0, a builtin given the wrong type) is an error,
-		// not a rule that silently finds nothing.
-		strict := !allBuiltinOutputs(outs)
-		q, err := prepare(ctx, s.compiler, store, outs, opts.PodKinds, strict)
-		if err != nil {
-			return nil, err
+		if len(runOuts) > 0 {
+			q, err := prepare(ctx, s.compiler, store, runOuts, opts.PodKinds, !allBuiltinOutputs(runOuts))
+			if err != nil {
+				return nil, err
+			}
+			e.runParts = append(e.runParts, part{query: q, outputs: runOuts})
 		}
-		e.parts = append(e.parts, part{query: q, outputs: outs, podsOnly: allBuiltinOutputs(outs)})
 	}
 	return e, nil
 }
@@ -242,6 +254,7 @@ func builtinNames(srcs []source) map[string]bool {
 // comprehension either.
 func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, outs []output, kinds *manifest.PodKinds, strict bool) (rego.PreparedEvalQuery, error) {
 	podsOnly := allBuiltinOutputs(outs)
+	run := len(outs) > 0 && outs[0].run // a part holds rules of one scope
 	var q strings.Builder
 	for i, o := range outs {
 		if i > 0 {
@@ -254,7 +267,7 @@ func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, o
 			continue
 		}
 		guard := ""
-		if o.builtin && !podsOnly {
+		if o.builtin && !podsOnly && !run {
 			guard = "data.podlint.lib.pods[_]; "
 		}
 		fmt.Fprintf(&q, "%s := [f | %ssome f in %s]", o.binding, guard, o.ref)
@@ -493,4 +506,116 @@ func pathOf(v any) manifest.Path {
 		return out
 	}
 	return nil
+}
+
+// RunRules says whether any rule of the whole run (custom.scope: run) is on.
+func (e *Engine) RunRules() bool { return len(e.runParts) > 0 }
+
+// UserRunRules says whether a user's policy has a rule of the whole run.
+func (e *Engine) UserRunRules() bool {
+	for _, p := range e.runParts {
+		if !allBuiltinOutputs(p.outputs) {
+			return true
+		}
+	}
+	return false
+}
+
+// runTimeLimit bounds the evaluation of the rules of the whole run, which see every object at once.
+const runTimeLimit = time.Minute
+
+// CheckRun evaluates the rules of the whole run once, over the run's index (refs.Index.Input). A
+// result must carry `at`, a position of the index (an object's, a selector's, a reference's);
+// `related` may list further positions, each {at, msg}.
+func (e *Engine) CheckRun(ctx context.Context, input map[string]any) ([]refs.Result, error) {
+	if len(e.runParts) == 0 {
+		return nil, nil
+	}
+	t, err := toTerm(input)
+	if err != nil {
+		return nil, fmt.Errorf("policy input: %w", err)
+	}
+	limit := max(e.limit, runTimeLimit)
+	var out []refs.Result
+	for _, p := range e.runParts {
+		b := &bound{outer: e.cancelFor(ctx)}
+		timer := time.AfterFunc(limit, b.Cancel)
+		rs, err := p.query.Eval(ctx, rego.EvalParsedInput(t.Value), rego.EvalExternalCancel(b))
+		timer.Stop()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if b.expired.Load() {
+				return nil, fmt.Errorf("evaluate the rules of the whole run: stopped after %s", limit)
+			}
+			return nil, fmt.Errorf("evaluate the rules of the whole run: %w", err)
+		}
+		if len(rs) == 0 {
+			continue
+		}
+		for _, o := range p.outputs {
+			results, _ := rs[0].Bindings[o.binding].([]any)
+			for _, r := range results {
+				res, err := runResultOf(o, r)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, res)
+			}
+		}
+	}
+	return out, nil
+}
+
+// runResultOf reads one result of a rule of the whole run: an object with msg, at (a position of
+// the index), optionally severity and related ([{at, msg}]).
+func runResultOf(o output, r any) (refs.Result, error) {
+	is := issueOf(o, r)
+	res := refs.Result{Rule: o.id, Severity: is.Severity, Message: is.Message}
+	obj, _ := r.(map[string]any)
+	at, ok := intField(obj, "at")
+	if !ok {
+		return res, fmt.Errorf("rule %s (of the whole run) gave a result without at, a position of the index (an object's, a selector's or a reference's at): %s", o.id, messageOf(r))
+	}
+	res.At = at
+	rel, _ := obj["related"].([]any)
+	for _, x := range rel {
+		rm, _ := x.(map[string]any)
+		a, ok := intField(rm, "at")
+		if !ok {
+			return res, fmt.Errorf("rule %s (of the whole run) gave a related entry without at: %s", o.id, messageOf(x))
+		}
+		msg, _ := rm["msg"].(string)
+		res.Related = append(res.Related, refs.Related{At: a, Message: msg})
+	}
+	return res, nil
+}
+
+func intField(m map[string]any, key string) (int, bool) {
+	n, ok := m[key].(json.Number)
+	if !ok {
+		return 0, false
+	}
+	v, err := n.Int64()
+	return int(v), err == nil
+}
+
+// WireRun makes the engine's rules of the whole run part of a lint run: opts gets the hooks that
+// gather the run's index and evaluate those rules over it once every file is checked. context,
+// when set, adds objects from outside the run (see refs.Run). Without rules of the whole run, opts
+// is left as it is.
+func (e *Engine) WireRun(opts *lint.Options, context func(context.Context, *lint.RunInfo, *refs.Index) error) {
+	if !e.RunRules() {
+		return
+	}
+	ids := map[string]bool{}
+	for _, p := range e.runParts {
+		for _, o := range p.outputs {
+			ids[o.id] = true
+		}
+	}
+	r := &refs.Run{Check: e.CheckRun, IsRule: func(id string) bool { return ids[id] }, Context: context, NoSuppress: opts.NoSuppress,
+		ReferrersOnly: func() bool { return !e.UserRunRules() }}
+	r.Wire(opts)
 }

@@ -125,7 +125,9 @@ func TestFixtures(t *testing.T) {
 			}
 			checked++
 			t.Run(id+"/"+name, func(t *testing.T) {
-				res, err := lint.Run(ctx, []string{path}, lint.Options{Workers: 1, Checkers: []lint.Checker{engine}})
+				opts := lint.Options{Workers: 1, Checkers: []lint.Checker{engine}}
+				engine.WireRun(&opts, nil) // the rules of the whole run, over the fixture's objects
+				res, err := lint.Run(ctx, []string{path}, opts)
 				if err != nil {
 					t.Fatal(err)
 				}

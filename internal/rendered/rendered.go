@@ -80,7 +80,11 @@ func run(ctx context.Context, found *manifest.Found, opts *Options) (*lint.Rende
 		out.Charts++
 		out.Findings = append(out.Findings, problems(res.Problems, lines)...)
 		for j := range res.Outputs {
-			out.Units = append(out.Units, helmUnit(job.Dir, &res.Outputs[j], lines))
+			u := helmUnit(job.Dir, &res.Outputs[j], lines)
+			if job.Helm != nil {
+				u.Namespace = job.Helm.Namespace // where the chart's objects without a namespace land
+			}
+			out.Units = append(out.Units, u)
 		}
 	}
 	kustomize(jobs, results, found, out, lines)

@@ -43,12 +43,12 @@ func write(dir string, n, files int, r *rand.Rand) error {
 				b.WriteString("---\n")
 			}
 			b.WriteString(object(r, written))
-			written++
 			// a Service or ConfigMap beside some workloads, as real repositories have
 			if r.Intn(4) == 0 {
 				b.WriteString("---\n")
 				b.WriteString(service(written))
 			}
+			written++
 		}
 		sub := filepath.Join(dir, fmt.Sprintf("team-%02d", f%20))
 		if err := os.MkdirAll(sub, 0o755); err != nil {
@@ -161,7 +161,8 @@ func podSpec(r *rand.Rand, name string, batch bool) string {
 }
 
 func service(i int) string {
-	return fmt.Sprintf("apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-%05d\nspec:\n  selector:\n    app: svc-%05d\n  ports:\n  - port: 80\n    targetPort: http-0\n", i, i)
+	// the Service of workload i: in its namespace, selecting its pods
+	return fmt.Sprintf("apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-%05d\n  namespace: team-%d\nspec:\n  selector:\n    app: svc-%05d\n  ports:\n  - port: 80\n    targetPort: http-0\n", i, i%20, i)
 }
 
 func indentBy(s, indent string) string {
