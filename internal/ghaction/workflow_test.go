@@ -103,7 +103,9 @@ func TestWorkflow(t *testing.T) {
 			if s.If != "" {
 				t.Fatalf("step %q has a condition the test does not evaluate", s.Name)
 			}
-			env := []string{"RUNNER_TEMP=" + temp, "CI=true", "GITHUB_ACTIONS=true", "GITHUB_WORKSPACE=" + root}
+			env := []string{"RUNNER_TEMP=" + temp, "CI=true", "GITHUB_ACTIONS=true", "GITHUB_WORKSPACE=" + root,
+				// podlint's repository cache stays in the job's temporary folder, as in the action's runs
+				"PODLINT_CACHE_DIR=" + filepath.Join(temp, "podlint-cache")}
 			for k, v := range s.Env {
 				env = append(env, k+"="+eval(v))
 			}
