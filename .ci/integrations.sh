@@ -117,6 +117,14 @@ cmp "$work/fixable.yaml" internal/cli/testdata/fix/enum-case.fixed.yaml ||
   { echo "podlint-fix-system did not write the expected fixes"; exit 1; }
 PATH="$tmp/bin:$PATH" expect_hook pass podlint-fix-system fixable.yaml
 PATH="$tmp/bin:$PATH" expect_hook fail podlint-fix-system bad.yaml 'bad.yaml:8:3: error: duplicate key'
+# Adopting podlint with a baseline named in .podlint.yaml: the accepted finding passes the hook, the
+# same problem in a new file fails it.
+(cd "$work" && "$tmp/bin/podlint" --write-baseline podlint-baseline.json bad.yaml >/dev/null 2>&1)
+echo "baseline: podlint-baseline.json" >"$work/.podlint.yaml"
+cp "$work/bad.yaml" "$work/new.yaml"
+git -C "$work" add -A
+PATH="$tmp/bin:$PATH" expect_hook pass podlint-system bad.yaml
+PATH="$tmp/bin:$PATH" expect_hook fail podlint-system new.yaml 'new.yaml:8:3: error: duplicate key'
 
 step "goreleaser"
 goreleaser check

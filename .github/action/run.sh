@@ -3,8 +3,9 @@
 #   - the log format (INPUT_FORMAT; github makes annotations on the pull request's lines),
 #   - SARIF for github/codeql-action/upload-sarif (INPUT_SARIF_FILE, else $RUNNER_TEMP/podlint.sarif),
 #   - a Markdown findings table appended to $GITHUB_STEP_SUMMARY.
-# It sets the outputs sarif-file and findings, and exits with podlint's code (1 when findings reach
-# INPUT_FAIL_LEVEL), after the reports are written.
+# INPUT_BASELINE names a baseline file of accepted findings (--baseline).
+# It sets the outputs sarif-file, findings, errors and baselined, and exits with podlint's code (1
+# when findings reach INPUT_FAIL_LEVEL), after the reports are written.
 set -uo pipefail
 
 : "${PODLINT:?is not set: the install step did not run}"
@@ -38,6 +39,9 @@ fi
 if [ -n "${INPUT_CONFIG:-}" ]; then
   args+=(--config "$INPUT_CONFIG")
 fi
+if [ -n "${INPUT_BASELINE:-}" ]; then
+  args+=(--baseline "$INPUT_BASELINE")
+fi
 
 "$PODLINT" "${args[@]}" -- "${paths[@]}"
 code=$?
@@ -50,9 +54,14 @@ if [ "$format" = github ]; then
   cat "$annotations"
 fi
 findings=$(grep -cE '^::(error|warning|notice) ' "$annotations" || true)
+errors=$(grep -cE '^::error ' "$annotations" || true)
+# the summary line ends "; N accepted by the baseline" when a baseline is used
+baselined=$(sed -n 's/^podlint: .*; \([0-9][0-9]*\) accepted by the baseline.*/\1/p' "$annotations")
 {
   echo "sarif-file=$sarif"
   echo "findings=$findings"
+  echo "errors=$errors"
+  echo "baselined=${baselined:-0}"
 } >>"$GITHUB_OUTPUT"
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   cat "$summary" >>"$GITHUB_STEP_SUMMARY"

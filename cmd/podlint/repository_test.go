@@ -46,6 +46,21 @@ func TestRepositoryFixture(t *testing.T) {
 	if s := rep.Summary; s.Charts != 2 || s.Kustomizations != 1 || s.NotManifests != 3 {
 		t.Errorf("summary %+v: want 2 charts, 1 kustomization (the overlay; its base is part of it), 3 files that are not manifests", s)
 	}
+	// A related place is moved to the file it was written in, like the finding: the first
+	// declaration of a repeated port is on the template's line, or in the kustomize base.
+	var related []string
+	for _, f := range rep.Findings {
+		for _, r := range f.Related {
+			related = append(related, fmt.Sprintf("%s:%d -> %s:%d:%d", f.File, f.Line, r.File, r.Line, r.Column))
+		}
+	}
+	if got, want := strings.Join(related, "\n"), strings.Join([]string{
+		dir + "/charts/web/templates/deployment.yaml:35 -> " + dir + "/charts/web/templates/deployment.yaml:26:30",
+		dir + "/crds/rollout.yaml:31 -> " + dir + "/crds/rollout.yaml:26:39",
+		dir + "/deploy/components/metrics/sidecar.yaml:13 -> " + dir + "/deploy/base/deployment.yaml:20:30",
+	}, "\n"); got != want {
+		t.Errorf("related places:\n%s\nwant:\n%s", got, want)
+	}
 	for _, f := range rep.Findings {
 		if strings.Contains(f.File, "templates/_helpers.tpl") || strings.HasPrefix(f.File, dir+"/deploy/base/kustomization") {
 			t.Errorf("finding in a file that is not linted on its own: %+v", f)

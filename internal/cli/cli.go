@@ -92,6 +92,10 @@ Reports: --format may be repeated; each --output names the file of the --format 
 --format without --output writes to standard output (at most one may):
   podlint --format text --format sarif --output podlint.sarif manifests/
 
+Adopting podlint where there are findings already: record them, then only new ones fail:
+  podlint --write-baseline podlint-baseline.json .
+  podlint --baseline podlint-baseline.json .
+
 Fixes: --fix writes the mechanical fixes into the files and reports what remains; --diff prints them
 as a unified diff and changes nothing:
   podlint --diff manifests/ > fixes.patch

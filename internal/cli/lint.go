@@ -27,6 +27,7 @@ type lintFlags struct {
 	noRepository    bool
 	fix, diff       bool
 	helm            helmFlags
+	baseline        baselineFlags
 	configFlags
 }
 
@@ -44,6 +45,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	fs.BoolVar(&fl.fix, "fix", false, "apply the mechanical fixes to the files, then lint them again and report what remains")
 	fs.BoolVar(&fl.diff, "diff", false, "print the mechanical fixes as a unified diff, change nothing (reports go to standard error)")
 	fl.helm.register(fs)
+	fl.baseline.register(fs)
 	fl.configFlags.register(fs)
 	newSchemaChecker := schemaFlags(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for performance work)")
@@ -81,6 +83,9 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, err)
 	}
 	if err := checkNotInput(targets, paths); err != nil {
+		return usageError(env, err)
+	}
+	if err := fl.baseline.check(paths); err != nil {
 		return usageError(env, err)
 	}
 	if fl.workers < 1 {
@@ -145,6 +150,10 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return ExitError
 	}
 	if err := checkRuleIDs(&fl.configFlags, cfg, knownSet(catalog)); err != nil {
+		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
+		return ExitError
+	}
+	if err := fl.baseline.apply(env.Stderr, cfg, res); err != nil {
 		fmt.Fprintf(env.Stderr, "podlint: %v\n", err)
 		return ExitError
 	}

@@ -51,6 +51,8 @@ type Config struct {
 	Helm *Helm `yaml:"helm,omitempty" json:"helm,omitempty"`
 	// PodKinds are custom resources that carry a pod, added to the built-in table.
 	PodKinds []PodKind `yaml:"podKinds,omitempty" json:"podKinds,omitempty"`
+	// Baseline is a baseline file of accepted findings (--baseline), relative to the config's folder.
+	Baseline string `yaml:"baseline,omitempty" json:"baseline,omitempty"`
 
 	// ruleLines remembers where each rule id was written, for errors found after loading.
 	ruleLines map[string][2]int
@@ -201,8 +203,15 @@ func Parse(path string, data []byte) (*Config, error) {
 			kinds, err := p.podKinds(val)
 			c.PodKinds = kinds
 			return err
+		case "baseline":
+			s, err := p.scalar(val, "baseline")
+			if err == nil && s == "" {
+				err = p.errorf(val, "baseline: name a file, or leave the key out")
+			}
+			c.Baseline = s
+			return err
 		}
-		return p.errorf(key, "unknown key %q (want failLevel, exclude, policies, rules, podKinds, failIfNoObjects or helm)", key.Value)
+		return p.errorf(key, "unknown key %q (want failLevel, exclude, policies, rules, podKinds, failIfNoObjects, helm or baseline)", key.Value)
 	}); err != nil {
 		return nil, err
 	}
@@ -584,6 +593,14 @@ func (c *Config) PolicyDirs() []string {
 		out = append(out, d)
 	}
 	return out
+}
+
+// BaselinePath is the configured baseline file resolved against the configuration's folder, or "".
+func (c *Config) BaselinePath() string {
+	if c.Baseline == "" || filepath.IsAbs(c.Baseline) || c.Path == "" {
+		return c.Baseline
+	}
+	return filepath.Join(c.Dir(), c.Baseline)
 }
 
 // AddPolicies appends policy folders given on the command line (relative to the current folder).

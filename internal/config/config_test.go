@@ -14,7 +14,9 @@ func TestParseErrors(t *testing.T) {
 		src  string
 		want string // the error, with its line:col
 	}{
-		{"unknown top-level key", "failLevel: error\nfail_level: warning\n", "x.yaml:2:1: unknown key \"fail_level\" (want failLevel, exclude, policies, rules, podKinds, failIfNoObjects or helm)"},
+		{"unknown top-level key", "failLevel: error\nfail_level: warning\n", "x.yaml:2:1: unknown key \"fail_level\" (want failLevel, exclude, policies, rules, podKinds, failIfNoObjects, helm or baseline)"},
+		{"empty baseline", "baseline: \"\"\n", "x.yaml:1:11: baseline: name a file, or leave the key out"},
+		{"baseline not a string", "baseline: [a]\n", "x.yaml:1:11: baseline must be a string, got a list"},
 		{"bad fail level", "failLevel: fatal\n", "x.yaml:1:12: failLevel must be one of error, warning, info, got \"fatal\""},
 		{"exclude not a list", "exclude: charts/**\n", "x.yaml:1:10: exclude must be a list of strings"},
 		{"exclude bad glob", "exclude: [\"charts/[\"]\n", "x.yaml:1:11: exclude: \"charts/[\" is not a valid glob pattern"},
@@ -126,6 +128,19 @@ func TestEmptyFileIsDefaults(t *testing.T) {
 		if err != nil || c.FailLevel != "" || len(c.Rules) != 0 {
 			t.Errorf("Parse(%q) = %+v, %v", src, c, err)
 		}
+	}
+}
+
+func TestBaselinePath(t *testing.T) {
+	c, err := Parse(filepath.Join("repo", ".podlint.yaml"), []byte("baseline: ci/podlint-baseline.json\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.BaselinePath(), filepath.Join("repo", "ci", "podlint-baseline.json"); got != want {
+		t.Errorf("BaselinePath = %q, want %q (relative to the file's folder)", got, want)
+	}
+	if got := (&Config{}).BaselinePath(); got != "" {
+		t.Errorf("no baseline configured, BaselinePath = %q", got)
 	}
 }
 

@@ -16,6 +16,10 @@ exclude:
 # Fail when the paths hold no Kubernetes object at all (a CI job pointed at the wrong folder).
 # failIfNoObjects: true
 
+# Findings accepted when podlint was adopted (written by podlint --write-baseline FILE, relative to
+# this file's folder): they are counted, not reported, and only new findings fail.
+# baseline: podlint-baseline.json
+
 # How Helm charts are rendered (each chart's values.yaml, then these; the flags --values, --set,
 # --set-string, --release-name, --namespace and --kube-version go over them).
 # helm:

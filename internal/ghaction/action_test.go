@@ -84,12 +84,12 @@ func TestActionShape(t *testing.T) {
 	if a.Runs.Using != "composite" {
 		t.Fatalf("runs.using is %q, want composite", a.Runs.Using)
 	}
-	for _, in := range []string{"paths", "config", "format", "fail-level", "version", "sarif-file"} {
+	for _, in := range []string{"paths", "config", "format", "fail-level", "version", "sarif-file", "baseline"} {
 		if _, ok := a.Inputs[in]; !ok {
 			t.Errorf("input %q missing", in)
 		}
 	}
-	for _, out := range []string{"sarif-file", "findings"} {
+	for _, out := range []string{"sarif-file", "findings", "errors", "baselined"} {
 		if _, ok := a.Outputs[out]; !ok {
 			t.Errorf("output %q missing", out)
 		}
@@ -306,7 +306,17 @@ func needTools(t *testing.T, tools ...string) {
 	}
 }
 
+// endToEnd skips a test that builds podlint from source once per case (half a minute to minutes on a
+// small machine) unless PODLINT_E2E is set; .ci/run sets it, so that go test ./... stays quick.
+func endToEnd(t *testing.T) {
+	t.Helper()
+	if os.Getenv("PODLINT_E2E") == "" {
+		t.Skip("end-to-end: builds podlint for every case; set PODLINT_E2E=1 to run it (.ci/run does)")
+	}
+}
+
 func TestActionFromSource(t *testing.T) {
+	endToEnd(t)
 	needTools(t, "bash", "go")
 	for _, tc := range []struct {
 		name     string
@@ -387,6 +397,10 @@ func TestActionFromSource(t *testing.T) {
 			}
 			if outputs["findings"] != tc.findings {
 				t.Errorf("output findings = %q, want %q", outputs["findings"], tc.findings)
+			}
+			// every finding of these cases is an error, and none is in a baseline
+			if outputs["errors"] != tc.findings || (tc.code != 2 && outputs["baselined"] != "0") {
+				t.Errorf("outputs errors = %q (want %q) and baselined = %q", outputs["errors"], tc.findings, outputs["baselined"])
 			}
 			summary, err := os.ReadFile(r.summary)
 			if err != nil {
@@ -497,6 +511,7 @@ func fakeRelease(t *testing.T, root, version string, corrupt bool) string {
 }
 
 func TestActionFromRelease(t *testing.T) {
+	endToEnd(t)
 	needTools(t, "bash", "go", "curl", "tar")
 	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
 		t.Skip("release archives are tar.gz only on Linux and macOS")

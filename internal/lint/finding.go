@@ -137,6 +137,11 @@ type Summary struct {
 	// Charts and Kustomizations count the Helm charts rendered and kustomizations built.
 	Charts         int `json:"charts"`
 	Kustomizations int `json:"kustomizations"`
+	// Baselined counts the findings a baseline file accepted (--baseline): they are not reported and
+	// do not affect the exit code. StaleBaseline counts the baseline's entries that no finding
+	// matched any more. Both are left out of JSON when zero (always, without a baseline).
+	Baselined     int `json:"baselined,omitempty"`
+	StaleBaseline int `json:"staleBaseline,omitempty"`
 }
 
 // Count adds a finding to the totals.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/podlint/podlint/internal/manifest"
@@ -24,8 +25,17 @@ type Issue struct {
 	// Line, when above 0, places the finding on that line (counted from 1) of the multi-line string
 	// at Path, as its reader sees it (a line of a shell script), rather than where the string starts.
 	Line int
+	// Related are other places in the same document that the finding involves (the first
+	// declaration of a repeated port); they become Finding.Related.
+	Related []RelatedPath
 	// Fixes are the mechanical corrections of the issue, as edits of the document's file (see Fix).
 	Fixes []Fix
+}
+
+// RelatedPath is another place in the document an Issue involves, and what is there.
+type RelatedPath struct {
+	Path    manifest.Path
+	Message string
 }
 
 // Checker inspects one document. Implementations must be safe for use from several goroutines.
@@ -138,6 +148,11 @@ type Result struct {
 	// Objects lists every object checked, in file order, so that reports such as JUnit can show the
 	// objects that passed as well as those with findings.
 	Objects []ObjectRef
+	// Scope lists the files the run looked at (as named: the files found, and the files renders
+	// read) and ScopeDirs the folders of the charts and kustomizations it rendered. A finding
+	// anywhere else could not have been reported by this run (pre-commit names only the changed
+	// files), which is what a baseline needs to know before it calls an entry stale.
+	Scope, ScopeDirs []string
 }
 
 // ObjectRef names one checked object and the file it came from.
@@ -219,6 +234,12 @@ feed:
 
 	res := &Result{}
 	res.Summary.Charts, res.Summary.Kustomizations = rendering.Charts, rendering.Kustomizations
+	res.Scope = append(res.Scope, found.Files...)
+	for f := range rendering.Used {
+		res.Scope = append(res.Scope, f)
+	}
+	sort.Strings(res.Scope[len(found.Files):])
+	res.ScopeDirs = append(append(res.ScopeDirs, found.Charts...), found.Kustomizations...)
 	placed := configure(rendering.Findings, opts.Rule)
 	// The first error that is not the cancellation it caused: other workers see only that.
 	var firstErr error
@@ -451,6 +472,7 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 		fd := problemFinding(f, p)
 		if place != nil {
 			place(nil, &fd)
+			placeRelated(nil, &fd, nil, place)
 		}
 		findings = append(findings, fd)
 	}
@@ -479,6 +501,7 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 			fd.Template = doc.Template
 			if place != nil {
 				place(doc, &fd)
+				placeRelated(doc, &fd, nil, place)
 			}
 			findings = append(findings, fd)
 		}
@@ -506,6 +529,7 @@ func checkDocuments(ctx context.Context, f *manifest.File, opts *Options, place 
 					rendered := fd
 					place(doc, &fd)
 					placeFixes(f, doc, rendered, &fd, place)
+					placeRelated(doc, &fd, is.Related, place)
 				}
 				findings = append(findings, fd)
 			}
@@ -588,9 +612,42 @@ func configure(findings []Finding, rule func(string, Severity) (Severity, bool))
 // problemFinding turns a loader problem into a finding. Every loader problem is an error: the input
 // is not what the API server would accept (configuration may lower it).
 func problemFinding(f *manifest.File, p manifest.Problem) Finding {
-	return Finding{Rule: p.Rule, Severity: Error, Message: p.Message, File: f.Name,
+	fd := Finding{Rule: p.Rule, Severity: Error, Message: p.Message, File: f.Name,
 		Line: p.Pos.Line, Column: p.Pos.Column, EndLine: p.Pos.EndLine, EndColumn: p.Pos.EndColumn,
 		Object: p.Object, Path: p.Path.Pointer(), Source: sourceLine(f, p.Pos.Line)}
+	for _, r := range p.Related {
+		fd.Related = append(fd.Related, location(f.Name, r.Pos, r.Message))
+	}
+	return fd
+}
+
+func location(file string, pos manifest.Position, msg string) Location {
+	return Location{File: file, Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn, Message: msg}
+}
+
+// placeRelated moves the related places of a finding of rendered text to where they were written,
+// as place moved the finding itself; paths are the related places' document paths, when known. A
+// related place that lands on the finding's own place says nothing and is dropped.
+func placeRelated(doc *manifest.Document, fd *Finding, paths []RelatedPath, place func(*manifest.Document, *Finding)) {
+	if len(fd.Related) == 0 {
+		return
+	}
+	kept := fd.Related[:0]
+	for i, r := range fd.Related {
+		tmp := Finding{Rule: fd.Rule, File: r.File, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn, Object: fd.Object}
+		if i < len(paths) {
+			tmp.Path = paths[i].Path.Pointer()
+		}
+		place(doc, &tmp)
+		if tmp.File == fd.File && tmp.Line == fd.Line && tmp.Column == fd.Column {
+			continue
+		}
+		kept = append(kept, Location{File: tmp.File, Line: tmp.Line, Column: tmp.Column, EndLine: tmp.EndLine, EndColumn: tmp.EndColumn, Message: r.Message})
+	}
+	if len(kept) == 0 {
+		kept = nil
+	}
+	fd.Related = kept
 }
 
 func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
@@ -603,10 +660,14 @@ func issueFinding(f *manifest.File, doc *manifest.Document, is Issue) Finding {
 	default:
 		pos = doc.Position(is.Path)
 	}
-	return Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
+	fd := Finding{Rule: is.Rule, Severity: is.Severity, Message: is.Message, File: f.Name,
 		Line: pos.Line, Column: pos.Column, EndLine: pos.EndLine, EndColumn: pos.EndColumn,
 		Object: doc.Object, Path: is.Path.Pointer(), Source: sourceLine(f, pos.Line), Template: doc.Template, AtKey: is.AtKey,
 		Fixes: is.Fixes}
+	for _, r := range is.Related {
+		fd.Related = append(fd.Related, location(f.Name, doc.Position(r.Path), r.Message))
+	}
+	return fd
 }
 
 func sourceLine(f *manifest.File, line int) string {

@@ -136,7 +136,8 @@ func (d *decoder) mapping(n *yaml.Node, viaAlias bool) map[string]any {
 				if n == d.root && (key == "apiVersion" || key == "kind" || key == "metadata") {
 					msg += "; two objects seem to run together: a --- separator line is probably missing between them"
 				}
-				d.problems = append(d.problems, Problem{Rule: RuleDuplicateKey, Pos: d.posOf(k), Message: msg})
+				d.problems = append(d.problems, Problem{Rule: RuleDuplicateKey, Pos: d.posOf(k), Message: msg,
+					Related: []Related{{Pos: d.posOf(first), Message: fmt.Sprintf("the first %q key, whose value is lost", key)}}})
 			} else {
 				seen[key] = k
 			}

@@ -33,6 +33,14 @@ type Problem struct {
 	Object Object
 	// Path is the document path of the offending value, when there is one.
 	Path Path
+	// Related are the other places the problem involves (the first of two duplicate keys).
+	Related []Related
+}
+
+// Related is another place a problem involves, and what is there.
+type Related struct {
+	Pos     Position
+	Message string
 }
 
 // Object identifies a Kubernetes object.

@@ -420,7 +420,8 @@ func (e *Engine) cancelFor(ctx context.Context) topdown.Cancel {
 // optionally path (a list of keys and indexes, or a JSON pointer), severity (error, warning or
 // info, overriding the rule's), and at: "key" to point at the key of the map entry at path rather
 // than its value (for a key that is itself the mistake), or line: N to point at line N (from 1) of
-// the multi-line string at path (the line of a script that holds the offending command).
+// the multi-line string at path (the line of a script that holds the offending command), and related:
+// other places of the document the finding involves (see relatedOf).
 func issueOf(o output, r any) lint.Issue {
 	is := lint.Issue{Rule: o.id, Severity: o.severity}
 	obj, ok := r.(map[string]any)
@@ -444,12 +445,33 @@ func issueOf(o output, r any) lint.Issue {
 		}
 	}
 	is.AtKey = obj["at"] == "key"
+	is.Related = relatedOf(obj["related"])
 	if n, ok := obj["line"].(json.Number); ok {
 		if v, err := n.Int64(); err == nil && v > 0 {
 			is.Line = int(v)
 		}
 	}
 	return is
+}
+
+// relatedOf reads a result's related places: a list of objects with path (as for the finding) and
+// msg, saying what is at that place. Entries without a path are left out.
+func relatedOf(v any) []lint.RelatedPath {
+	list, _ := v.([]any)
+	var out []lint.RelatedPath
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		p := pathOf(m["path"])
+		if len(p) == 0 {
+			continue
+		}
+		msg, _ := m["msg"].(string)
+		out = append(out, lint.RelatedPath{Path: p, Message: msg})
+	}
+	return out
 }
 
 func messageOf(v any) string {

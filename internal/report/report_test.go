@@ -5,14 +5,19 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	// The SARIF library is not used by podlint; it is imported here only so that the module (and the
+	// SARIF 2.1.0 schema it ships) stays in go.mod for sarifSchema.
+	_ "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/podlint/podlint/internal/lint"
@@ -34,8 +39,10 @@ func sampleResult() (*lint.Result, Options) {
 	r := &lint.Result{
 		Findings: []lint.Finding{
 			{Rule: "parse-error", Severity: lint.Error, Message: "YAML does not parse: did not find expected key", File: "broken.yaml", Line: 3, Column: 1, Source: "  : x"},
-			{Rule: "custom-policy", Severity: lint.Warning, Message: "100% wrong:\nsee line two, and | pipes", File: odd, Line: 7, Column: 9, EndLine: 7, EndColumn: 14, Object: dep, Path: "/spec/replicas", Source: "  replicas: 1"},
-			{Rule: "duplicate-key", Severity: lint.Error, Message: `duplicate key "name" (first at line 4): only this last value counts`, File: "web.yaml", Line: 5, Column: 3, EndLine: 5, EndColumn: 7, Object: web, Path: "/metadata/name", Source: "  name: web2"},
+			{Rule: "custom-policy", Severity: lint.Warning, Message: "100% wrong:\nsee line two, and | pipes", File: odd, Line: 7, Column: 9, EndLine: 7, EndColumn: 14, Object: dep, Path: "/spec/replicas", Source: "  replicas: 1",
+				Fixes: []lint.Fix{{Description: "write the replicas as a number", Edits: []lint.Edit{{Line: 7, Column: 13, EndLine: 7, EndColumn: 16, Text: "1"}}}}},
+			{Rule: "duplicate-key", Severity: lint.Error, Message: `duplicate key "name" (first at line 4): only this last value counts`, File: "web.yaml", Line: 5, Column: 3, EndLine: 5, EndColumn: 7, Object: web, Path: "/metadata/name", Source: "  name: web2",
+				Related: []lint.Location{{File: "web.yaml", Line: 4, Column: 3, EndLine: 4, EndColumn: 7, Message: "first \"name\" key"}}},
 			{Rule: "custom-policy", Severity: lint.Info, Message: "a note", File: "web.yaml", Line: 9, Column: 5, EndLine: 10, EndColumn: 2, Object: web, Path: "/spec", Source: "    image: nginx"},
 		},
 		Summary: lint.Summary{Files: 3, Objects: 3, Errors: 2, Warnings: 1, Infos: 1},
@@ -148,6 +155,13 @@ func TestSARIFMatchesSchema(t *testing.T) {
 		for _, e := range res.Errors() {
 			t.Errorf("%s: %s", name, e)
 		}
+		for _, p := range placeholders(t, doc) {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+	// The placeholder check must be able to fail too.
+	if got := placeholders(t, []byte(`{"runs":[{"results":[],"x":{"index":-1,"list":[]}}]}`)); len(got) != 2 {
+		t.Errorf("placeholders found %q in a log with two", got)
 	}
 	res, err := gojsonschema.Validate(schema, gojsonschema.NewGoLoader(broken))
 	if err != nil {
@@ -158,8 +172,45 @@ func TestSARIFMatchesSchema(t *testing.T) {
 	}
 }
 
-// sarifLog is the part of SARIF the tests read back.
-type sarifLog struct {
+// placeholders lists the values in a SARIF log that say nothing: -1 (the "not set" of SARIF's
+// indexes and offsets) and empty arrays, other than a run's results (where an empty list says the
+// run found nothing).
+func placeholders(t *testing.T, doc []byte) []string {
+	t.Helper()
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				walk(path+"/"+k, e)
+			}
+		case []any:
+			if len(x) == 0 && !strings.HasSuffix(path, "/results") {
+				found = append(found, path+" is an empty array")
+			}
+			for i, e := range x {
+				walk(fmt.Sprintf("%s/%d", path, i), e)
+			}
+		case json.Number:
+			if x.String() == "-1" {
+				found = append(found, path+" is -1")
+			}
+		}
+	}
+	walk("", v)
+	sort.Strings(found)
+	return found
+}
+
+// sarifDoc is the part of SARIF the tests read back.
+type sarifDoc struct {
 	Runs []struct {
 		Tool struct {
 			Driver struct {
@@ -211,7 +262,7 @@ type sarifLog struct {
 
 func TestSARIFContent(t *testing.T) {
 	r, opts := sampleResult()
-	var log sarifLog
+	var log sarifDoc
 	if err := json.Unmarshal(render(t, "sarif", r, opts), &log); err != nil {
 		t.Fatal(err)
 	}
@@ -270,6 +321,103 @@ func TestSARIFContent(t *testing.T) {
 	}
 	if uri := run.Results[1].Locations[0].PhysicalLocation.ArtifactLocation.URI; runtime.GOOS != "windows" && uri != "deploy/a,b:c%20100%25.yaml" {
 		t.Errorf("absolute path not made relative and escaped: %q", uri)
+	}
+}
+
+// TestSARIFResultDetails checks what a result carries beyond its place: related locations, fixes as
+// replacements, and fingerprints that are distinct within the run and do not move with lines.
+func TestSARIFResultDetails(t *testing.T) {
+	r, opts := sampleResult()
+	var log struct {
+		Runs []struct {
+			OriginalURIBaseIDs map[string]struct {
+				URI string `json:"uri"`
+			} `json:"originalUriBaseIds"`
+			Results []struct {
+				RuleID           string `json:"ruleId"`
+				RelatedLocations []struct {
+					ID               int `json:"id"`
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine, StartColumn, EndLine, EndColumn int
+						} `json:"region"`
+					} `json:"physicalLocation"`
+					Message struct {
+						Text string `json:"text"`
+					} `json:"message"`
+				} `json:"relatedLocations"`
+				Fixes []struct {
+					Description struct {
+						Text string `json:"text"`
+					} `json:"description"`
+					ArtifactChanges []struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Replacements []struct {
+							DeletedRegion struct {
+								StartLine, StartColumn, EndLine, EndColumn int
+							} `json:"deletedRegion"`
+							InsertedContent struct {
+								Text string `json:"text"`
+							} `json:"insertedContent"`
+						} `json:"replacements"`
+					} `json:"artifactChanges"`
+				} `json:"fixes"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, "sarif", r, opts), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if got := run.OriginalURIBaseIDs["%SRCROOT%"].URI; got != "file:///repo/" {
+		t.Errorf("%%SRCROOT%% is %q, want file:///repo/", got)
+	}
+	dup, fixed := run.Results[2], run.Results[1]
+	if len(dup.RelatedLocations) != 1 {
+		t.Fatalf("duplicate-key result has %d related locations, want 1", len(dup.RelatedLocations))
+	}
+	rel := dup.RelatedLocations[0]
+	if rel.ID != 1 || rel.PhysicalLocation.ArtifactLocation.URI != "web.yaml" || rel.PhysicalLocation.Region.StartLine != 4 ||
+		rel.PhysicalLocation.Region.StartColumn != 3 || rel.PhysicalLocation.Region.EndColumn != 7 || rel.Message.Text != `first "name" key` {
+		t.Errorf("related location %+v", rel)
+	}
+	if len(fixed.Fixes) != 1 || len(fixed.Fixes[0].ArtifactChanges) != 1 || len(fixed.Fixes[0].ArtifactChanges[0].Replacements) != 1 {
+		t.Fatalf("fixes %+v, want one fix with one replacement", fixed.Fixes)
+	}
+	change := fixed.Fixes[0].ArtifactChanges[0]
+	rep := change.Replacements[0]
+	if fixed.Fixes[0].Description.Text != "write the replicas as a number" || change.ArtifactLocation.URI != "deploy/a,b:c%20100%25.yaml" ||
+		rep.DeletedRegion.StartLine != 7 || rep.DeletedRegion.StartColumn != 13 || rep.DeletedRegion.EndLine != 7 ||
+		rep.DeletedRegion.EndColumn != 16 || rep.InsertedContent.Text != "1" {
+		t.Errorf("fix %+v", fixed.Fixes[0])
+	}
+	seen := map[string]bool{}
+	for i, res := range run.Results {
+		fp := res.PartialFingerprints["podlintFingerprint/v1"]
+		if fp == "" || seen[fp] {
+			t.Errorf("result %d (%s): fingerprint %q missing or repeated", i, res.RuleID, fp)
+		}
+		seen[fp] = true
+	}
+	// Moving every finding down ten lines keeps the fingerprints.
+	moved, _ := sampleResult()
+	for i := range moved.Findings {
+		moved.Findings[i].Line += 10
+		moved.Findings[i].EndLine += 10
+	}
+	if err := json.Unmarshal(render(t, "sarif", moved, opts), &log); err != nil {
+		t.Fatal(err)
+	}
+	for i, res := range log.Runs[0].Results {
+		if fp := res.PartialFingerprints["podlintFingerprint/v1"]; !seen[fp] {
+			t.Errorf("result %d (%s): fingerprint %q changed when the lines moved", i, res.RuleID, fp)
+		}
 	}
 }
 

@@ -183,5 +183,16 @@ func summaryLine(s lint.Summary) string {
 			objects += fmt.Sprintf("; %d files are not Kubernetes manifests", s.NotManifests)
 		}
 	}
-	return fmt.Sprintf("%s in %s (%s)", strings.Join(parts, ", "), plural(s.Files, "file"), objects)
+	line := fmt.Sprintf("%s in %s (%s)", strings.Join(parts, ", "), plural(s.Files, "file"), objects)
+	if s.Baselined > 0 || s.StaleBaseline > 0 {
+		line += fmt.Sprintf("; %d accepted by the baseline", s.Baselined)
+		if s.StaleBaseline > 0 {
+			entries := "entries"
+			if s.StaleBaseline == 1 {
+				entries = "entry"
+			}
+			line += fmt.Sprintf(", %d stale baseline %s", s.StaleBaseline, entries)
+		}
+	}
+	return line
 }

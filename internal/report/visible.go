@@ -31,3 +31,6 @@ func visible(s string, keepLines bool) string {
 	}
 	return b.String()
 }
+
+// Visible is visible for one-line text outside the reports (podlint's notes on standard error).
+func Visible(s string) string { return visible(s, false) }

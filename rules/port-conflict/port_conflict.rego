@@ -48,6 +48,10 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("containerPort %v/%s of %s is also declared %s; containers that run at the same time share the pod's network and only one can listen on it", [b.port, b.protocol, _label(pod, b, a), _where(pod, a, b)]),
 		"path": array.concat(b.path, ["containerPort"]),
+		"related": [{
+			"path": array.concat(a.path, ["containerPort"]),
+			"msg": sprintf("containerPort %v/%s first declared here", [b.port, b.protocol]),
+		}],
 	}
 }
 
@@ -59,5 +63,9 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("hostPort %v/%s of %s is also claimed %s; the node can give it to only one of them", [b.host_port, b.protocol, _label(pod, b, a), _where(pod, a, b)]),
 		"path": array.concat(b.path, ["hostPort"]),
+		"related": [{
+			"path": array.concat(a.path, ["hostPort"]),
+			"msg": sprintf("hostPort %v/%s first claimed here", [b.host_port, b.protocol]),
+		}],
 	}
 }

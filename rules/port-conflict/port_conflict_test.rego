@@ -28,6 +28,15 @@ test_same_port_in_two_containers if {
 	contains(f.msg, `container "a" (spec.containers[0].ports[0])`)
 }
 
+test_related_names_the_first_declaration if {
+	findings := port_conflict.deny with input as pod({"containers": [
+		c("a", [{"containerPort": 8080}]),
+		c("b", [{"containerPort": 8080}]),
+	]})
+	some f in findings
+	f.related == [{"path": ["spec", "containers", 0, "ports", 0, "containerPort"], "msg": "containerPort 8080/TCP first declared here"}]
+}
+
 test_same_port_twice_in_one_container if {
 	findings := port_conflict.deny with input as pod({"containers": [c("a", [{"containerPort": 80}, {"containerPort": 80}])]})
 	paths(findings) == {["spec", "containers", 0, "ports", 1, "containerPort"]}
