@@ -73,12 +73,7 @@ func (b *byAddress) add(i int, ports []portEntry) {
 		b.wildcard.add(i, ports)
 		return
 	}
-	f := b.address[ip.Value.String()]
-	if f == nil {
-		f = newFirst()
-		b.address[ip.Value.String()] = f
-	}
-	f.add(i, ports)
+	orNew(b.address, ip.Value.String(), newFirst).add(i, ports)
 }
 
 // clash is the first entry bound to an address that overlaps ip, whose port is not p.
@@ -160,23 +155,13 @@ func markRepeats(ports []portEntry) {
 	byHost := map[string]*timeline{}
 	for i := range ports {
 		e := &ports[i]
-		k := groupKey(e.port) + "/" + groupKey(e.protocol)
-		t := byPort[k]
-		if t == nil {
-			t = newTimeline()
-			byPort[k] = t
-		}
+		t := orNew(byPort, groupKey(e.port)+"/"+groupKey(e.protocol), newTimeline)
 		e.repeats = t.clash(i, ports, false)
 		t.add(i, ports)
 		if ast.Compare(e.hostPort.Value, ast.Number("0")) == 0 {
 			continue
 		}
-		k = groupKey(e.hostPort) + "/" + groupKey(e.protocol)
-		h := byHost[k]
-		if h == nil {
-			h = newTimeline()
-			byHost[k] = h
-		}
+		h := orNew(byHost, groupKey(e.hostPort)+"/"+groupKey(e.protocol), newTimeline)
 		e.hostRepeats = h.clash(i, ports, true)
 		h.add(i, ports)
 	}
@@ -210,4 +195,14 @@ func mayRepeat(ports []portEntry) bool {
 		}
 	}
 	return false
+}
+
+// orNew returns m[k], first storing a new value there when there is none.
+func orNew[T any](m map[string]*T, k string, make func() *T) *T {
+	v := m[k]
+	if v == nil {
+		v = make()
+		m[k] = v
+	}
+	return v
 }
