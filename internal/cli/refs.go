@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/podlint/podlint/internal/config"
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/policy"
@@ -21,7 +23,7 @@ const CacheDirEnv = "PODLINT_CACHE_DIR"
 // added as context (refs.Repository).
 func wireRun(env *Env, opts *lint.Options, policies *pendingEngine, paths []string, cfg *config.Config, noRepository bool) {
 	run := &refs.Run{
-		Check: func(ctx context.Context, input map[string]any) ([]refs.Result, error) {
+		Check: func(ctx context.Context, input *ast.Term) ([]refs.Result, error) {
 			e, _, err := policies.wait()
 			if err != nil {
 				return nil, err
@@ -33,6 +35,26 @@ func wireRun(env *Env, opts *lint.Options, policies *pendingEngine, paths []stri
 		ReferrersOnly: func() bool {
 			e, _, err := policies.wait()
 			return err == nil && !e.UserRunRules()
+		},
+		// --disable (or the configuration) turning every rule of the whole run off spares the
+		// run its index
+		Active: func() bool {
+			e, _, err := policies.wait()
+			if err != nil {
+				return false
+			}
+			for _, r := range e.Rules() {
+				if r.Scope != policy.ScopeRun {
+					continue
+				}
+				if opts.Rule == nil {
+					return true
+				}
+				if _, on := opts.Rule(r.ID, lint.Warning); on {
+					return true
+				}
+			}
+			return false
 		},
 	}
 	if !noRepository {

@@ -7,19 +7,27 @@ import (
 	"time"
 )
 
-func TestLimitFor(t *testing.T) {
+func TestPercentFor(t *testing.T) {
 	for _, c := range []struct {
 		live uint64
-		want int64
+		want int
 	}{
-		{0, Floor},
-		{10 << 20, Floor},
-		{28 << 20, Floor},
-		{100 << 20, 200<<20 + overhead},
-		{1 << 30, 2<<30 + overhead},
+		{0, 1600}, // the runtime's 4 MiB minimum heap, times 16: the floor
+		{8 << 20, 800},
+		{16 << 20, 400},
+		{48 << 20, 133},
+		{64 << 20, 100},
+		{100 << 20, 100},
+		{1 << 30, 100},
 	} {
-		if got := LimitFor(c.live); got != c.want {
-			t.Errorf("LimitFor(%d) = %d, want %d", c.live, got, c.want)
+		if got := PercentFor(c.live); got != c.want {
+			t.Errorf("PercentFor(%d) = %d, want %d", c.live, got, c.want)
+		}
+		// the heap may grow by at least the floor (up to rounding) before the next collection
+		if c.live > 0 {
+			if room := c.live * uint64(PercentFor(c.live)) / 100; room+c.live/100 < Floor {
+				t.Errorf("live %d: room %d, less than the floor", c.live, room)
+			}
 		}
 	}
 }
@@ -38,12 +46,12 @@ func TestStartRespectsEnvironment(t *testing.T) {
 	}
 }
 
-// After a collection that leaves a large live heap, the limit moves above it, so the collector
-// does not run back to back; the test waits for the finalizer, it does not time anything.
-func TestLimitFollowsLiveHeap(t *testing.T) {
+// After a collection that leaves a large live heap, the percentage comes down to 100, so the heap
+// grows in proportion; the test waits for the finalizer, it does not time anything.
+func TestPercentFollowsLiveHeap(t *testing.T) {
 	defer Stop()
-	limits := make(chan int64, 16)
-	adjusted = func(l int64) {
+	limits := make(chan int, 16)
+	adjusted = func(l int) {
 		select {
 		case limits <- l:
 		default:
@@ -51,6 +59,10 @@ func TestLimitFollowsLiveHeap(t *testing.T) {
 	}
 	defer func() { adjusted = nil }()
 	Start(func(string) string { return "" })
+	if got := debug.SetGCPercent(-1); got != PercentFor(0) {
+		t.Fatalf("Start set the GC percent to %d, want %d", got, PercentFor(0))
+	}
+	debug.SetGCPercent(PercentFor(0))
 	live := make([][]byte, 0, 160)
 	for range 160 {
 		live = append(live, make([]byte, 1<<20))
@@ -60,12 +72,12 @@ func TestLimitFollowsLiveHeap(t *testing.T) {
 		runtime.GC()
 		select {
 		case l := <-limits:
-			if l >= 2*160<<20 {
+			if l == 100 {
 				runtime.KeepAlive(live)
 				return
 			}
 		case <-deadline:
-			t.Fatal("the limit never moved above twice the live heap")
+			t.Fatal("the percentage never came down to 100 with 160 MiB live")
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

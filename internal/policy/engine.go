@@ -527,13 +527,9 @@ const runTimeLimit = time.Minute
 // CheckRun evaluates the rules of the whole run once, over the run's index (refs.Index.Input). A
 // result must carry `at`, a position of the index (an object's, a selector's, a reference's);
 // `related` may list further positions, each {at, msg}.
-func (e *Engine) CheckRun(ctx context.Context, input map[string]any) ([]refs.Result, error) {
+func (e *Engine) CheckRun(ctx context.Context, t *ast.Term) ([]refs.Result, error) {
 	if len(e.runParts) == 0 {
 		return nil, nil
-	}
-	t, err := toTerm(input)
-	if err != nil {
-		return nil, fmt.Errorf("policy input: %w", err)
 	}
 	limit := max(e.limit, runTimeLimit)
 	var out []refs.Result

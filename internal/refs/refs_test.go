@@ -1,9 +1,11 @@
 package refs
 
 import (
+	"context"
 	"reflect"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
 )
@@ -170,9 +172,9 @@ func TestIndexFindings(t *testing.T) {
 	x.Add(&Object{Kind: "Service", Name: "a", At: 0, Locs: []Loc{{File: "a.yaml", Line: 3}}},
 		&Object{Kind: "Deployment", Name: "b", At: 0, Context: true, Locs: []Loc{{File: "b.yaml", Line: 5}}})
 	input := x.Input(true)
-	objs := input["objects"].([]any)
-	if len(objs) != 2 || input["complete"] != true {
-		t.Fatalf("input %+v", input)
+	objs, _ := input.Get(ast.StringTerm("objects")).Value.(*ast.Array)
+	if objs == nil || objs.Len() != 2 || !input.Get(ast.StringTerm("complete")).Equal(ast.BooleanTerm(true)) {
+		t.Fatalf("input %v", input)
 	}
 	fs, err := x.Findings([]Result{
 		{Rule: "r", Severity: lint.Error, Message: "m", At: 0, Related: []Related{{At: 1, Message: "here"}}},
@@ -186,5 +188,79 @@ func TestIndexFindings(t *testing.T) {
 	}
 	if _, err := x.Findings([]Result{{Rule: "r", At: 7}}); err == nil {
 		t.Error("a position the index does not have is an error")
+	}
+}
+
+// For the built-in rules (all false), Input holds the objects that select or name others and
+// what they reach; for user policies of the whole run (all true), every object.
+func TestInputObjects(t *testing.T) {
+	objs := extractAll(t, `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: a, image: a}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: batch}
+spec:
+  selector: {matchLabels: {app: batch}}
+  template:
+    metadata: {labels: {app: batch}}
+    spec: {containers: [{name: a, image: a}]}
+`)
+	names := func(all bool) []string {
+		var x Index
+		x.Add(objs...)
+		arr := x.Input(all).Get(ast.StringTerm("objects")).Value.(*ast.Array)
+		var out []string
+		for i := range arr.Len() {
+			o := arr.Elem(i)
+			out = append(out, string(o.Get(ast.StringTerm("kind")).Value.(ast.String))+"/"+string(o.Get(ast.StringTerm("name")).Value.(ast.String)))
+		}
+		return out
+	}
+	if got, want := names(false), []string{"Service/web", "Deployment/web"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("built-in rules' input: %v, want %v", got, want)
+	}
+	if got, want := names(true), []string{"Service/web", "Deployment/web", "Deployment/batch"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("user policies' input: %v, want %v", got, want)
+	}
+}
+
+// With every rule of the whole run off, the run gathers no index and evaluates nothing.
+func TestRunInactive(t *testing.T) {
+	checked := false
+	r := &Run{Active: func() bool { return false },
+		Check: func(context.Context, *ast.Term) ([]Result, error) { checked = true; return nil, nil }}
+	var opts lint.Options
+	r.Wire(&opts)
+	f := manifest.Load("x.yaml", []byte("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}}\n"))
+	opts.Collect(f.Documents[0], "", true, func(manifest.Path, bool) lint.Finding { return lint.Finding{File: "x.yaml", Line: 1} })
+	if r.index.Len() != 0 {
+		t.Errorf("the index holds %d objects", r.index.Len())
+	}
+	if fs, _, err := opts.Across(context.Background(), &lint.RunInfo{}); err != nil || len(fs) > 0 || checked {
+		t.Errorf("across: %v, %v, rules evaluated: %v", fs, err, checked)
+	}
+	r = &Run{Active: func() bool { return true },
+		Check: func(context.Context, *ast.Term) ([]Result, error) { checked = true; return nil, nil }}
+	r.Wire(&opts)
+	opts.Collect(f.Documents[0], "", true, func(manifest.Path, bool) lint.Finding { return lint.Finding{File: "x.yaml", Line: 1} })
+	if r.index.Len() != 1 {
+		t.Errorf("active: the index holds %d objects", r.index.Len())
+	}
+	if _, _, err := opts.Across(context.Background(), &lint.RunInfo{}); err != nil || !checked {
+		t.Errorf("active: %v, rules evaluated: %v", err, checked)
 	}
 }

@@ -3,6 +3,9 @@ package refs
 import (
 	"context"
 	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/podlint/podlint/internal/lint"
 	"github.com/podlint/podlint/internal/manifest"
@@ -12,7 +15,7 @@ import (
 // lint its Collect and Across hooks.
 type Run struct {
 	// Check evaluates the rules of the whole run over the index's Input.
-	Check func(ctx context.Context, input map[string]any) ([]Result, error)
+	Check func(ctx context.Context, input *ast.Term) ([]Result, error)
 	// IsRule says which rule ids Check reports.
 	IsRule func(id string) bool
 	// Context, when set, adds objects from outside the run (the rest of the repository) before
@@ -24,8 +27,19 @@ type Run struct {
 	// of the built-in ones): a run without such objects needs no Context, and has nothing to
 	// report.
 	ReferrersOnly func() bool
+	// Active, when set, says whether any rule of the whole run is on; when none is, the run
+	// gathers no index and evaluates nothing. It is asked once, when the first object comes.
+	Active func() bool
 
-	index Index
+	index  Index
+	once   sync.Once
+	active bool
+}
+
+// on says whether the run's rules are on (Active, asked once).
+func (r *Run) on() bool {
+	r.once.Do(func() { r.active = r.Active == nil || r.Active() })
+	return r.active
 }
 
 // Wire sets opts.Collect, opts.Across and opts.AcrossRule.
@@ -36,6 +50,9 @@ func (r *Run) Wire(opts *lint.Options) {
 }
 
 func (r *Run) collect(doc *manifest.Document, namespace string, selected bool, locate func(manifest.Path, bool) lint.Finding) {
+	if !r.on() {
+		return
+	}
 	o := Extract(doc, namespace, func(p manifest.Path, atKey bool) Loc { return LocOf(locate(p, atKey)) })
 	if o == nil {
 		return
@@ -46,6 +63,9 @@ func (r *Run) collect(doc *manifest.Document, namespace string, selected bool, l
 
 func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, int, error) {
 	defer func() { r.index = Index{} }() // the next run (--fix lints again) starts afresh
+	if !r.on() {
+		return nil, 0, nil
+	}
 	r.index.Incomplete = append(r.index.Incomplete, info.Incomplete...)
 	if r.ReferrersOnly != nil && r.ReferrersOnly() && !r.index.hasReferrers() {
 		return nil, 0, nil
@@ -77,8 +97,8 @@ func (x *Index) dropIgnored(results []Result) ([]Result, int) {
 	kept := results[:0]
 	n := 0
 	for _, res := range results {
-		if res.At >= 0 && res.At < len(x.owner) && x.owner[res.At].ignores(res.Rule) {
-			if !x.owner[res.At].Context {
+		if o, _ := x.position(res.At); o != nil && o.ignores(res.Rule) {
+			if !o.Context {
 				n++
 			}
 			continue

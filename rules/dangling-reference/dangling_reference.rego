@@ -56,9 +56,7 @@ _consequence := {
 
 deny contains finding if {
 	input.complete
-	some o in input.objects
-	not o.context
-	not o.templated
+	some o in lib.referrers
 	some r in o.refs
 	not _templated_kinds[r.kind]
 	count(r.targets) == 0
@@ -74,9 +72,7 @@ deny contains finding if {
 
 # A StatefulSet's governing Service must be headless.
 deny contains finding if {
-	some o in input.objects
-	not o.context
-	not o.templated
+	some o in lib.referrers
 	some r in o.refs
 	r.field == "spec.serviceName"
 	services := [input.objects[i] | some i in r.targets]
@@ -95,9 +91,7 @@ deny contains finding if {
 
 # An Ingress backend's port must be one the Service has.
 deny contains finding if {
-	some o in input.objects
-	not o.context
-	not o.templated
+	some o in lib.referrers
 	some r in o.refs
 	r.port != null
 	services := [input.objects[i] | some i in r.targets]

@@ -23,6 +23,20 @@
 # optionally severity and related ([{at, msg}]: other places the finding involves).
 package podlint.lib
 
+# referrers are the objects of the run (not context, not templated) that select or name others:
+# the objects the built-in rules judge. Rules that iterate them rather than every object of the
+# index read the index once between them.
+referrers := [o |
+	some o in input.objects
+	not o.context
+	not o.templated
+	_refers(o)
+]
+
+_refers(o) if o.selector
+
+_refers(o) if count(o.refs) > 0
+
 # describe names an object as messages do: "Service web" (with its namespace when it sets one).
 describe(o) := sprintf("%s %s/%s", [o.kind, o.namespace, o.name]) if {
 	o.namespaceSet

@@ -46,11 +46,9 @@ _inert := {g | some g in object.get(_params, "inert_groups", [])}
 
 deny contains finding if {
 	input.complete
-	some o in input.objects
-	not o.context
+	some o in lib.referrers
 	o.selector
 	not o.selector.empty
-	not o.templated
 	not _templated_pods
 	object.get(o, ["service", "type"], "") != "ExternalName"
 	count(o.selector.selected) == 0

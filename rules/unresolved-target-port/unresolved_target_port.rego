@@ -23,10 +23,8 @@ package podlint.rules.unresolved_target_port
 import data.podlint.lib
 
 deny contains finding if {
-	some svc in input.objects
-	not svc.context
+	some svc in lib.referrers
 	svc.service.type != "ExternalName"
-	not svc.templated
 	count(svc.selector.selected) > 0
 	not _templated(svc.selector.selected)
 	some p in svc.service.ports
