@@ -162,3 +162,49 @@ func copyTree(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A suppression comment naming a rule of the whole run that covers no finding of it is reported,
+// as for every rule, once those rules have seen the whole run; when the view is incomplete (a
+// manifest does not parse), a finding may be missing for that reason, so it is not.
+func TestReferencesUnusedSuppression(t *testing.T) {
+	repo := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "fixtures", "references"), repo)
+	services := filepath.Join(repo, "shop", "services.yaml")
+	data, err := os.ReadFile(services)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "  selector: {app: web}\n  ports:\n  - {name: http,",
+		"  # podlint:ignore selector-matches-nothing -- stale: web's pods exist\n  selector: {app: web}\n  ports:\n  - {name: http,", 1)
+	if text == string(data) {
+		t.Fatal("the fixture changed: no place for the directive")
+	}
+	write(t, services, text)
+	line := 1 + strings.Count(text[:strings.Index(text, "# podlint:ignore selector-matches-nothing -- stale")], "\n")
+
+	unused := func(r run) []string {
+		var out []string
+		for _, f := range decode(t, r.stdout).Findings {
+			if f.Rule == "invalid-suppression" {
+				out = append(out, fmt.Sprintf("%s:%d %s", strings.TrimPrefix(filepath.ToSlash(f.File), filepath.ToSlash(repo)+"/"), f.Line, f.Message))
+			}
+		}
+		return out
+	}
+	got := unused(podlint(t, "", "--format", "json", repo))
+	if len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("shop/services.yaml:%d ", line)) || !strings.Contains(got[0], "suppresses nothing") {
+		t.Errorf("whole repository: %v, want the stale directive at line %d (and not the used one)", got, line)
+	}
+	// the pre-commit case: the file alone, the repository as context
+	if got := unused(podlint(t, "", "--format", "json", services)); len(got) != 1 {
+		t.Errorf("one file: %v, want the stale directive", got)
+	}
+	// off by configuration: nothing to report
+	if got := unused(podlint(t, "", "--format", "json", "--disable", "selector-matches-nothing", repo)); len(got) != 0 {
+		t.Errorf("rule off: %v", got)
+	}
+	write(t, filepath.Join(repo, "shop", "broken.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: x\n")
+	if got := unused(podlint(t, "", "--format", "json", repo)); len(got) != 0 {
+		t.Errorf("incomplete view: %v, want nothing reported", got)
+	}
+}

@@ -110,6 +110,9 @@ type RunInfo struct {
 	// Incomplete says why the run may not have seen every object its files define (a chart that
 	// did not render, a file that does not parse).
 	Incomplete []string
+	// Judged is set by Across when its rules saw the whole run (their view was complete): a
+	// directive naming one of them that suppresses nothing is then reported.
+	Judged bool
 }
 
 // Rendering is what rendering the charts and kustomizations of a run gave.
@@ -305,7 +308,17 @@ feed:
 			}
 		}
 		mayMatch := func(file string) bool { return named[file] || !plain[file] }
-		kept, suppressed := suppressAcross(configure(across, opts.Rule), mayMatch, &opts)
+		// Directives naming these rules that suppress nothing are reported only when the rules saw
+		// the whole run: otherwise a finding may be missing because the view was not complete.
+		var check []string
+		if info.Judged && opts.Select == nil {
+			for _, r := range results[:len(files)] {
+				if r.acrossDirectives {
+					check = append(check, r.name)
+				}
+			}
+		}
+		kept, suppressed := suppressAcross(configure(across, opts.Rule), mayMatch, check, &opts)
 		res.Summary.Suppressed.Comment += suppressed
 		for _, f := range kept {
 			res.Summary.Count(f)
@@ -318,9 +331,10 @@ feed:
 
 // suppressAcross matches the findings of Across against the suppression comments of the files
 // they land in. Those files were checked already, which reported the malformed directives; here
-// directives only remove findings.
-func suppressAcross(findings []Finding, mayMatch func(file string) bool, opts *Options) (kept []Finding, removed int) {
-	if opts.NoSuppress || len(findings) == 0 {
+// directives remove findings, and in the files of check (plain files with directives naming
+// these rules), those naming an active rule of Across that suppress nothing are reported.
+func suppressAcross(findings []Finding, mayMatch func(file string) bool, check []string, opts *Options) (kept []Finding, removed int) {
+	if (opts.NoSuppress && len(check) == 0) || (len(findings) == 0 && len(check) == 0) {
 		return findings, 0
 	}
 	Sort(findings)
@@ -331,6 +345,23 @@ func suppressAcross(findings []Finding, mayMatch func(file string) bool, opts *O
 			order = append(order, fd.File)
 		}
 		byFile[fd.File] = append(byFile[fd.File], fd)
+	}
+	checked := map[string]bool{}
+	for _, name := range check {
+		checked[name] = true
+		if _, ok := byFile[name]; !ok {
+			order = append(order, name)
+		}
+	}
+	active := func(id string) bool {
+		if opts.AcrossRule == nil || !opts.AcrossRule(id) {
+			return false
+		}
+		if opts.Rule == nil {
+			return true
+		}
+		_, on := opts.Rule(id, Warning)
+		return on
 	}
 	for _, name := range order {
 		fs := byFile[name]
@@ -344,9 +375,15 @@ func suppressAcross(findings []Finding, mayMatch func(file string) bool, opts *O
 			continue
 		}
 		f := manifest.Load(name, data)
-		k, _, n := suppress(f, fs, f.Spans, nil, func(string) bool { return false }, false)
+		ds, _ := parseDirectives(f, opts.KnownRule)
+		report := active
+		if !checked[name] {
+			report = func(string) bool { return false }
+		}
+		k, unused, n := applyDirectives(f, ds, fs, f.Spans, report, opts.NoSuppress)
 		removed += n
 		kept = append(kept, k...)
+		kept = append(kept, configure(unused, opts.Rule)...)
 	}
 	return kept, removed
 }

@@ -202,6 +202,13 @@ func suppress(f *manifest.File, findings []Finding, docs []manifest.LineRange, k
 	if len(ds) == 0 {
 		return findings, bad, 0
 	}
+	kept, unused, removed := applyDirectives(f, ds, findings, docs, active, keep)
+	return kept, append(bad, unused...), removed
+}
+
+// applyDirectives removes the findings that directives cover (none, with keep set), and reports
+// the directives that name an active rule and cover no finding of it.
+func applyDirectives(f *manifest.File, ds []*directive, findings []Finding, docs []manifest.LineRange, active func(string) bool, keep bool) (kept, unused []Finding, removed int) {
 	out := findings[:0:0]
 	for _, fd := range findings {
 		hit := false
@@ -225,13 +232,13 @@ func suppress(f *manifest.File, findings []Finding, docs []manifest.LineRange, k
 		out = append(out, fd)
 	}
 	for _, d := range ds {
-		var unused []string
+		var ids []string
 		for _, id := range d.rules {
 			if !d.used[id] && (active == nil || active(id)) {
-				unused = append(unused, id)
+				ids = append(ids, id)
 			}
 		}
-		if len(unused) == 0 {
+		if len(ids) == 0 {
 			continue
 		}
 		where := fmt.Sprintf("lines %d-%d", d.covers.First, d.covers.Last)
@@ -241,11 +248,11 @@ func suppress(f *manifest.File, findings []Finding, docs []manifest.LineRange, k
 		if d.wholeDoc {
 			where = "this document"
 		}
-		bad = append(bad, Finding{Rule: RuleInvalidSuppression, Severity: Warning, File: f.Name, Line: d.line,
+		unused = append(unused, Finding{Rule: RuleInvalidSuppression, Severity: Warning, File: f.Name, Line: d.line,
 			Column: d.col, EndLine: d.line, EndColumn: 1 + utf8.RuneCountInString(f.Lines[d.line-1]), Source: f.Lines[d.line-1],
-			Message: fmt.Sprintf("podlint:ignore of %s suppresses nothing: no such finding on %s; remove it", quoteList(unused), where)})
+			Message: fmt.Sprintf("podlint:ignore of %s suppresses nothing: no such finding on %s; remove it", quoteList(ids), where)})
 	}
-	return out, bad, removed
+	return out, unused, removed
 }
 
 func contains(list []string, s string) bool {

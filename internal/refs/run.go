@@ -68,6 +68,7 @@ func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, i
 	}
 	r.index.Incomplete = append(r.index.Incomplete, info.Incomplete...)
 	if r.ReferrersOnly != nil && r.ReferrersOnly() && !r.index.hasReferrers() {
+		info.Judged = len(r.index.Incomplete) == 0 // nothing of the run could be found
 		return nil, 0, nil
 	}
 	if r.Context != nil {
@@ -75,6 +76,7 @@ func (r *Run) across(ctx context.Context, info *lint.RunInfo) ([]lint.Finding, i
 			return nil, 0, err
 		}
 	}
+	info.Judged = len(r.index.Incomplete) == 0
 	if r.index.Len() == 0 {
 		return nil, 0, nil
 	}
