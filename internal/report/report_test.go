@@ -613,3 +613,24 @@ func TestLineCursorMatchesFreshWindows(t *testing.T) {
 		}
 	}
 }
+
+// Text lists a finding's related places, the first few of them, and counts the rest.
+func TestTextRelated(t *testing.T) {
+	f := lint.Finding{Rule: "selector-matches-nothing", Severity: lint.Warning, File: "svc.yaml", Line: 7, Column: 3, Message: "m"}
+	for i := range 7 {
+		f.Related = append(f.Related, lint.Location{File: "pods.yaml", Line: 10 * (i + 1), Column: 5, Message: fmt.Sprintf("pods of Deployment d%d", i)})
+	}
+	var buf bytes.Buffer
+	if err := Text(&buf, &lint.Result{Findings: []lint.Finding{f}}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"see pods.yaml:10:5: pods of Deployment d0\n", "see pods.yaml:50:5: pods of Deployment d4\n", "and 2 more related places\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "d5") {
+		t.Errorf("text output lists more than %d related places:\n%s", relatedShown, out)
+	}
+}

@@ -61,9 +61,29 @@ func Text(w io.Writer, r *lint.Result, opts Options) error {
 		if f.Template != "" {
 			fmt.Fprintf(bw, "      %s\n", p.dim.Sprintf("rendered from %s", visible(f.Template, false)))
 		}
+		writeRelated(bw, p, f)
 	}
 	fmt.Fprintln(bw, summaryLine(r.Summary))
 	return bw.Flush()
+}
+
+// relatedShown is how many related places a finding lists in text; the rest are counted (a
+// selector can match pods of many objects elsewhere). SARIF and JSON carry them all.
+const relatedShown = 5
+
+// writeRelated lists the other places the finding involves, one line each.
+func writeRelated(w io.Writer, p palette, f lint.Finding) {
+	for i, rel := range f.Related {
+		if i == relatedShown {
+			fmt.Fprintf(w, "      %s\n", p.dim.Sprintf("and %s", plural(len(f.Related)-i, "more related place")))
+			return
+		}
+		msg := ""
+		if rel.Message != "" {
+			msg = ": " + visible(rel.Message, true)
+		}
+		fmt.Fprintf(w, "      %s\n", p.dim.Sprintf("see %s:%d:%d%s", visible(rel.File, false), rel.Line, rel.Column, msg))
+	}
 }
 
 // writeFrame prints the finding's source line and a caret line under the value.
