@@ -52,7 +52,7 @@ func TestReferencesFixture(t *testing.T) {
 		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
 	}
 	got, want := findingLines(t, r, ""), referenceWants(t, "")
-	if len(want) != 7 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if len(want) != 8 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	// the two Services for another team's pods: one suppressed by a comment, one by an annotation

@@ -1,6 +1,9 @@
 package refs
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // matcher finds the pods a selector picks without comparing every selector with every pod: pods
 // are indexed by each label pair, and a selector with matchLabels looks only at the pods that
@@ -30,6 +33,8 @@ func newMatcher(objs []*Object) *matcher {
 				}
 			}
 		}
+		// the labels controllers set are looked up by key (controllerLabels), not indexed: a
+		// selector on them narrows nothing here (see match)
 	}
 	return m
 }
@@ -40,6 +45,9 @@ func (m *matcher) match(sel *Object) (selected, elsewhere []int) {
 	s := sel.Selector
 	candidates := m.all
 	for k, v := range s.MatchLabels {
+		if controllerKeys[k] {
+			continue // pods may carry it without their template saying so
+		}
 		if c := m.byPair[[2]string{k, v}]; len(c) < len(candidates) {
 			candidates = c
 		}
@@ -48,7 +56,7 @@ func (m *matcher) match(sel *Object) (selected, elsewhere []int) {
 		o := m.objects[i]
 		hit := false
 		for _, p := range o.Pods {
-			if s.Matches(p.Labels) {
+			if s.MatchesPod(o, p) {
 				hit = true
 				break
 			}
@@ -71,28 +79,75 @@ func (m *matcher) match(sel *Object) (selected, elsewhere []int) {
 // selectors do: every matchLabels pair, and every requirement (In, NotIn, Exists, DoesNotExist).
 // An unknown operator matches nothing (the API server rejects it).
 func (s *Selector) Matches(labels map[string]string) bool {
+	return s.matches(func(k string) labelValue {
+		v, ok := labels[k]
+		return labelValue{value: v, ok: ok}
+	})
+}
+
+// MatchesPod says whether the selector may pick pods of the object: those carry their template's
+// labels and those their controller adds (controllerLabel), some of whose values are known only
+// in the cluster; such a value may be any the selector asks for.
+func (s *Selector) MatchesPod(o *Object, p Pod) bool {
+	return s.matches(func(k string) labelValue {
+		if v, ok := p.Labels[k]; ok {
+			return labelValue{value: v, ok: true}
+		}
+		return controllerLabel(o, k)
+	})
+}
+
+// labelValue is a pod's label as a selector sees it: absent (not ok), a value, any value (a hash
+// or uid the controller makes up), or a value made of the prefix in value and an ordinal (the pods
+// of a StatefulSet are named web-0, web-1, ...).
+type labelValue struct {
+	value        string
+	ok, any, ord bool
+}
+
+func (l labelValue) is(v string) bool {
+	switch {
+	case !l.ok:
+		return false
+	case l.any:
+		return true
+	case l.ord:
+		n := strings.TrimPrefix(v, l.value)
+		return len(n) < len(v) && n != "" && strings.Trim(n, "0123456789") == "" && (n == "0" || n[0] != '0')
+	}
+	return v == l.value
+}
+
+// exact says that the label has one known value (so NotIn can rule it out).
+func (l labelValue) exact() bool { return l.ok && !l.any && !l.ord }
+
+func (s *Selector) matches(label func(k string) labelValue) bool {
 	for k, v := range s.MatchLabels {
-		if got, ok := labels[k]; !ok || got != v {
+		if !label(k).is(v) {
 			return false
 		}
 	}
 	for _, r := range s.Expressions {
-		v, ok := labels[r.Key]
+		l := label(r.Key)
 		switch r.Operator {
 		case "In":
-			if !ok || !has(r.Values, v) {
+			in := false
+			for _, v := range r.Values {
+				in = in || l.is(v)
+			}
+			if !in {
 				return false
 			}
 		case "NotIn":
-			if ok && has(r.Values, v) {
+			if l.exact() && has(r.Values, l.value) {
 				return false
 			}
 		case "Exists":
-			if !ok {
+			if !l.ok {
 				return false
 			}
 		case "DoesNotExist":
-			if ok {
+			if l.ok {
 				return false
 			}
 		default:
@@ -102,13 +157,56 @@ func (s *Selector) Matches(labels map[string]string) bool {
 	return true
 }
 
-func has(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// controllerKeys are the labels controllers add to the pods they create, beyond the template's.
+var controllerKeys = map[string]bool{
+	"job-name": true, "batch.kubernetes.io/job-name": true, "controller-uid": true,
+	"batch.kubernetes.io/controller-uid": true, "batch.kubernetes.io/job-completion-index": true,
+	"statefulset.kubernetes.io/pod-name": true, "apps.kubernetes.io/pod-index": true,
+	"controller-revision-hash": true, "pod-template-hash": true, "pod-template-generation": true,
+}
+
+// controllerLabel is a label the controller of the object's pods adds to them: a Job's name (and
+// its uid, and an Indexed Job's completion index), a CronJob's Jobs' names (made up at each run),
+// a StatefulSet's pod names and indexes, and the revision hashes of Deployments, StatefulSets and
+// DaemonSets. A Service that selects the pods of a Job by job-name, or one pod of a StatefulSet by
+// its name, selects pods that exist.
+func controllerLabel(o *Object, key string) labelValue {
+	if !controllerKeys[key] {
+		return labelValue{}
+	}
+	group, _ := groupOf(o.APIVersion)
+	anyValue := labelValue{ok: true, any: true}
+	switch {
+	case group == "batch" && o.Kind == "Job":
+		switch key {
+		case "job-name", "batch.kubernetes.io/job-name":
+			return labelValue{value: o.Name, ok: true, any: o.Name == ""} // generateName: not known
+		case "controller-uid", "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index":
+			return anyValue
+		}
+	case group == "batch" && o.Kind == "CronJob":
+		switch key {
+		case "job-name", "batch.kubernetes.io/job-name", "controller-uid", "batch.kubernetes.io/controller-uid",
+			"batch.kubernetes.io/job-completion-index":
+			return anyValue
+		}
+	case group == "apps" && o.Kind == "StatefulSet":
+		switch key {
+		case "statefulset.kubernetes.io/pod-name":
+			return labelValue{value: o.Name + "-", ok: true, ord: true, any: o.Name == ""}
+		case "apps.kubernetes.io/pod-index", "controller-revision-hash":
+			return anyValue
+		}
+	case group == "apps" && o.Kind == "Deployment":
+		if key == "pod-template-hash" {
+			return anyValue
+		}
+	case group == "apps" && o.Kind == "DaemonSet":
+		if key == "controller-revision-hash" || key == "pod-template-generation" {
+			return anyValue
 		}
 	}
-	return false
+	return labelValue{}
 }
 
 // resolve returns the objects a reference names in its namespace (of its API group, when it names
@@ -127,4 +225,12 @@ func (m *matcher) resolve(from *Object, r Ref) (targets, elsewhere []int) {
 		}
 	}
 	return targets, elsewhere
+}
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -264,3 +264,60 @@ func TestRunInactive(t *testing.T) {
 		t.Errorf("active: %v, rules evaluated: %v", err, checked)
 	}
 }
+
+// Pods carry labels their controller adds: a Job's name, a StatefulSet's pod names, revision
+// hashes. A selector on them picks pods that exist.
+func TestSelectorMatchesControllerLabels(t *testing.T) {
+	job := &Object{APIVersion: "batch/v1", Kind: "Job", Name: "train"}
+	cron := &Object{APIVersion: "batch/v1", Kind: "CronJob", Name: "nightly"}
+	sts := &Object{APIVersion: "apps/v1", Kind: "StatefulSet", Name: "db"}
+	dep := &Object{APIVersion: "apps/v1", Kind: "Deployment", Name: "web"}
+	pod := &Object{APIVersion: "v1", Kind: "Pod", Name: "train"}
+	labels := Pod{Labels: map[string]string{"app": "x"}}
+	sel := func(ml map[string]string, exprs ...Requirement) *Selector {
+		return &Selector{MatchLabels: ml, Expressions: exprs}
+	}
+	for _, tt := range []struct {
+		s    *Selector
+		o    *Object
+		want bool
+	}{
+		{sel(map[string]string{"job-name": "train"}), job, true},
+		{sel(map[string]string{"batch.kubernetes.io/job-name": "train"}), job, true},
+		{sel(map[string]string{"job-name": "other"}), job, false},
+		{sel(map[string]string{"job-name": "train"}), pod, false}, // a bare pod gets no such label
+		{sel(map[string]string{"job-name": "nightly-28930123"}), cron, true},
+		{sel(map[string]string{"statefulset.kubernetes.io/pod-name": "db-0"}), sts, true},
+		{sel(map[string]string{"statefulset.kubernetes.io/pod-name": "db-12"}), sts, true},
+		{sel(map[string]string{"statefulset.kubernetes.io/pod-name": "db-x"}), sts, false},
+		{sel(map[string]string{"statefulset.kubernetes.io/pod-name": "db-01"}), sts, false},
+		{sel(map[string]string{"statefulset.kubernetes.io/pod-name": "db-"}), sts, false},
+		{sel(map[string]string{"statefulset.kubernetes.io/pod-name": "web-0"}), sts, false},
+		{sel(map[string]string{"app": "x", "pod-template-hash": "5d8f7"}), dep, true},
+		{sel(map[string]string{"app": "y", "pod-template-hash": "5d8f7"}), dep, false},
+		{sel(nil, Requirement{Key: "job-name", Operator: "In", Values: []string{"a", "train"}}), job, true},
+		{sel(nil, Requirement{Key: "job-name", Operator: "NotIn", Values: []string{"train"}}), job, false},
+		{sel(nil, Requirement{Key: "job-name", Operator: "NotIn", Values: []string{"x"}}), cron, true},
+		{sel(nil, Requirement{Key: "controller-uid", Operator: "Exists"}), job, true},
+		{sel(nil, Requirement{Key: "controller-uid", Operator: "DoesNotExist"}), job, false},
+		{sel(nil, Requirement{Key: "controller-uid", Operator: "DoesNotExist"}), dep, true},
+	} {
+		if got := tt.s.MatchesPod(tt.o, labels); got != tt.want {
+			t.Errorf("%+v on %s %s: %v, want %v", tt.s, tt.o.Kind, tt.o.Name, got, tt.want)
+		}
+	}
+	// the template's own label wins over the controller's
+	if (&Selector{MatchLabels: map[string]string{"job-name": "train"}}).MatchesPod(job, Pod{Labels: map[string]string{"job-name": "mine"}}) {
+		t.Error("a template label job-name: mine matched job-name: train")
+	}
+	// through the index: a Service selecting a Job's pods by job-name finds the Job
+	var x Index
+	x.Add(&Object{APIVersion: "v1", Kind: "Service", Name: "s", Namespace: "default",
+		Selector: &Selector{MatchLabels: map[string]string{"job-name": "train"}}, Locs: []Loc{{File: "s.yaml"}}},
+		&Object{APIVersion: "batch/v1", Kind: "Job", Name: "train", Namespace: "default", Pods: []Pod{labels}, Locs: []Loc{{File: "j.yaml"}}})
+	sortObjects(x.objects)
+	m := newMatcher(x.objects)
+	if sel, _ := m.match(x.objects[1]); len(sel) != 1 {
+		t.Errorf("the Service selects %v, want the Job", sel)
+	}
+}

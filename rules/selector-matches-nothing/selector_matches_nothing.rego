@@ -9,6 +9,12 @@
 #   a namespace lands in the default one (a chart's objects in its release namespace). The message
 #   says whether pods with these labels exist in another namespace.
 #
+#   Pods carry the labels their controller adds as well as their template's: a Job's pods its
+#   name (`job-name`, `batch.kubernetes.io/job-name`), a StatefulSet's pods their own names
+#   (`statefulset.kubernetes.io/pod-name: web-0`, `web-1`, ...) and indexes, and revision hashes.
+#   A selector on those picks the pods that will exist; one on a value known only in the cluster
+#   (a hash, a uid, the name of a CronJob's next Job) is taken to match.
+#
 #   The rule judges what the run shows: every file of the run and, when the run names only some
 #   files, the repository's other manifests. It says nothing when that view may be incomplete (a
 #   chart or kustomization that did not render or, for a run of some files, charts and
