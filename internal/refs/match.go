@@ -163,12 +163,13 @@ var controllerKeys = map[string]bool{
 	"batch.kubernetes.io/controller-uid": true, "batch.kubernetes.io/job-completion-index": true,
 	"statefulset.kubernetes.io/pod-name": true, "apps.kubernetes.io/pod-index": true,
 	"controller-revision-hash": true, "pod-template-hash": true, "pod-template-generation": true,
+	"rollouts-pod-template-hash": true,
 }
 
 // controllerLabel is a label the controller of the object's pods adds to them: a Job's name (and
 // its uid, and an Indexed Job's completion index), a CronJob's Jobs' names (made up at each run),
-// a StatefulSet's pod names and indexes, and the revision hashes of Deployments, StatefulSets and
-// DaemonSets. A Service that selects the pods of a Job by job-name, or one pod of a StatefulSet by
+// a StatefulSet's pod names and indexes, and the revision hashes of Deployments, StatefulSets,
+// DaemonSets and Argo Rollouts. A Service that selects the pods of a Job by job-name, or one pod of a StatefulSet by
 // its name, selects pods that exist.
 func controllerLabel(o *Object, key string) labelValue {
 	if !controllerKeys[key] {
@@ -203,6 +204,10 @@ func controllerLabel(o *Object, key string) labelValue {
 		}
 	case group == "apps" && o.Kind == "DaemonSet":
 		if key == "controller-revision-hash" || key == "pod-template-generation" {
+			return anyValue
+		}
+	case group == "argoproj.io" && o.Kind == "Rollout":
+		if key == "rollouts-pod-template-hash" {
 			return anyValue
 		}
 	}

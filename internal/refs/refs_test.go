@@ -295,6 +295,8 @@ func TestSelectorMatchesControllerLabels(t *testing.T) {
 		{sel(map[string]string{"statefulset.kubernetes.io/pod-name": "web-0"}), sts, false},
 		{sel(map[string]string{"app": "x", "pod-template-hash": "5d8f7"}), dep, true},
 		{sel(map[string]string{"app": "y", "pod-template-hash": "5d8f7"}), dep, false},
+		{sel(map[string]string{"app": "x", "rollouts-pod-template-hash": "7c9d"}), &Object{APIVersion: "argoproj.io/v1alpha1", Kind: "Rollout", Name: "r"}, true},
+		{sel(map[string]string{"app": "x", "rollouts-pod-template-hash": "7c9d"}), dep, false},
 		{sel(nil, Requirement{Key: "job-name", Operator: "In", Values: []string{"a", "train"}}), job, true},
 		{sel(nil, Requirement{Key: "job-name", Operator: "NotIn", Values: []string{"train"}}), job, false},
 		{sel(nil, Requirement{Key: "job-name", Operator: "NotIn", Values: []string{"x"}}), cron, true},
