@@ -194,6 +194,8 @@ func (tb *termBuilder) object(i int) *ast.Term {
 		ast.Item(termKey("at"), ast.InternedTerm(b+o.At)),
 		ast.Item(termKey("context"), ast.BooleanTerm(o.Context)),
 		ast.Item(termKey("templated"), ast.BooleanTerm(o.Templated)),
+		ast.Item(termKey("nameTemplated"), ast.BooleanTerm(placeholder(o.Name))),
+		ast.Item(termKey("namespaceTemplated"), ast.BooleanTerm(placeholder(o.Namespace))),
 		ast.Item(termKey("pods"), ast.ArrayTerm(pods...)),
 		ast.Item(termKey("refs"), ast.ArrayTerm(rs...)),
 	}
@@ -241,7 +243,8 @@ func (tb *termBuilder) object(i int) *ast.Term {
 var inputKeys = func() map[string]*ast.Term {
 	m := map[string]*ast.Term{}
 	for _, k := range []string{"objects", "complete", "incomplete", "id", "apiVersion", "kind", "group", "name",
-		"namespace", "namespaceSet", "labels", "file", "line", "at", "context", "templated", "pods", "refs",
+		"namespace", "namespaceSet", "labels", "file", "line", "at", "context", "templated", "nameTemplated",
+		"namespaceTemplated", "pods", "refs",
 		"ports", "containerPort", "protocol", "container", "field", "targets", "elsewhere", "port", "portAt",
 		"selector", "key", "operator", "values", "matchLabels", "matchExpressions", "empty", "selected",
 		"service", "type", "clusterIP", "headless", "targetPort"} {

@@ -37,8 +37,14 @@ _elsewhere(r) := sprintf("; a %s %s exists in namespace %s", [r.kind, r.name, co
 	count(nss) > 0
 } else := ""
 
-# Objects with placeholders in their names (${NAME}) may be the ones referred to.
-_templated_kinds := {x.kind | some x in input.objects; x.templated}
+# A templated object of the kind whose name or namespace is a placeholder (${NAME}) may be the
+# one referred to.
+_may_be_target(o, r) if {
+	some x in lib.templated
+	x.kind == r.kind
+	lib.may_be(x, "name", r.name)
+	lib.may_be(x, "namespace", o.namespace)
+}
 
 _what := {
 	"spec.scaleTargetRef": "scales",
@@ -58,7 +64,7 @@ deny contains finding if {
 	input.complete
 	some o in lib.referrers
 	some r in o.refs
-	not _templated_kinds[r.kind]
+	not _may_be_target(o, r)
 	count(r.targets) == 0
 	finding := {
 		"msg": sprintf("%s %s %s %s, which does not exist in namespace %s%s: %s", [

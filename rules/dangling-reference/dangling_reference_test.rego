@@ -77,3 +77,18 @@ test_ingress_port_by_name_and_number if {
 test_ingress_service_missing if {
 	found([service(false, []), ingress([], null)], true) == {[7, "warning"]}
 }
+
+# A templated object may be the target only when its name or namespace is a placeholder that could
+# be the one named; others say nothing about this reference.
+test_templated_object_silences_only_what_it_may_be if {
+	other := object.union(deployment, {"id": 0, "name": "api", "templated": true})
+	found([other, hpa([], [])], true) == {[5, "warning"]}
+	named := object.union(deployment, {"id": 0, "name": "${APP}", "templated": true, "nameTemplated": true})
+	found([named, hpa([], [])], true) == set()
+	prod := object.union(deployment, {"id": 0, "name": "${APP}", "namespace": "prod", "templated": true, "nameTemplated": true})
+	found([prod, hpa([], [])], true) == {[5, "warning"]}
+	anywhere := object.union(prod, {"namespace": "${NS}", "namespaceTemplated": true})
+	found([anywhere, hpa([], [])], true) == set()
+	service_kind := object.union(named, {"kind": "Service"})
+	found([service_kind, hpa([], [])], true) == {[5, "warning"]}
+}

@@ -6,7 +6,8 @@
 #               lands: its own, else the default of the run or of its chart), namespaceSet,
 #               labels, file, line, at (the position of its name), context, templated
 #               (placeholders such as ${VAR} or {{ }} in its names, labels or ports, or a port
-#               written as a word: what the cluster sees is not known), and:
+#               written as a word: what the cluster sees is not known), nameTemplated and
+#               namespaceTemplated (a placeholder in the name, in the namespace), and:
 #     pods      the pods it makes: labels, ports ([{name, containerPort, protocol, container}]
 #               of regular containers and native sidecars) and at (the pod's labels)
 #     selector  for a Service, PodDisruptionBudget or NetworkPolicy: field, matchLabels,
@@ -36,6 +37,15 @@ referrers := [o |
 _refers(o) if o.selector
 
 _refers(o) if count(o.refs) > 0
+
+# templated are the objects with placeholders: what the cluster sees of them is not known.
+templated := [o | some o in input.objects; o.templated]
+
+# may_be says whether a templated object's name or namespace (field) may be want: it is, or it is
+# a placeholder.
+may_be(o, field, want) if o[field] == want
+
+may_be(o, field, _) if object.get(o, sprintf("%sTemplated", [field]), false)
 
 # describe names an object as messages do: "Service web" (with its namespace when it sets one).
 describe(o) := sprintf("%s %s/%s", [o.kind, o.namespace, o.name]) if {

@@ -55,7 +55,7 @@ deny contains finding if {
 	some o in lib.referrers
 	o.selector
 	not o.selector.empty
-	not _templated_pods
+	not _templated_pods(o.namespace)
 	object.get(o, ["service", "type"], "") != "ExternalName"
 	count(o.selector.selected) == 0
 	not _may_make_pods[o.namespace]
@@ -77,11 +77,12 @@ _elsewhere(o) := sprintf("; pods with these labels exist in namespace %s (%s)", 
 	count(o.selector.elsewhere) > 0
 } else := "; no pod of the run has these labels"
 
-# Pods with placeholders in their labels or namespace (${APP}) may be the ones the selector means.
-_templated_pods if {
-	some x in input.objects
-	x.templated
+# Pods of a templated object (${APP} in its labels) may carry any labels, in its namespace (in
+# any, if that is a placeholder too).
+_templated_pods(ns) if {
+	some x in lib.templated
 	count(x.pods) > 0
+	lib.may_be(x, "namespace", ns)
 }
 
 # A custom resource that is not known to carry a pod template may make pods through its operator.

@@ -58,3 +58,14 @@ test_expressions_in_message if {
 	some m in messages([svc({"matchLabels": {}, "matchExpressions": [{"key": "tier", "operator": "In", "values": ["db", "cache"]}, {"key": "canary", "operator": "DoesNotExist", "values": []}]})], true)
 	contains(m, "(app=web,tier in (db,cache),!canary)")
 }
+
+# Pods of a templated object may carry any labels, but only in its namespace (any namespace, when
+# that is a placeholder).
+test_templated_pods_silence_their_namespace_only if {
+	here := object.union(pods("default"), {"templated": true})
+	messages([here, svc({"matchLabels": {"app": "wbe"}})], true) == set()
+	there := object.union(pods("shop"), {"templated": true})
+	count(messages([there, svc({"matchLabels": {"app": "wbe"}})], true)) == 1
+	anywhere := object.union(pods("${NS}"), {"templated": true, "namespaceTemplated": true})
+	messages([anywhere, svc({"matchLabels": {"app": "wbe"}})], true) == set()
+}
