@@ -3,7 +3,6 @@ package refs
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -27,20 +26,16 @@ type Run struct {
 	// of the built-in ones): a run without such objects needs no Context, and has nothing to
 	// report.
 	ReferrersOnly func() bool
-	// Active, when set, says whether any rule of the whole run is on; when none is, the run
-	// gathers no index and evaluates nothing. It is asked once, when the first object comes.
+	// Active, when set, says whether any rule of the whole run is on; when none is, nothing is
+	// evaluated and the repository is not read. It is asked once the files are checked (asking
+	// sooner would wait for the rules to compile, which the first files' checks need not).
 	Active func() bool
 
-	index  Index
-	once   sync.Once
-	active bool
+	index Index
 }
 
-// on says whether the run's rules are on (Active, asked once).
-func (r *Run) on() bool {
-	r.once.Do(func() { r.active = r.Active == nil || r.Active() })
-	return r.active
-}
+// on says whether the run's rules are on (Active).
+func (r *Run) on() bool { return r.Active == nil || r.Active() }
 
 // Wire sets opts.Collect, opts.Across and opts.AcrossRule.
 func (r *Run) Wire(opts *lint.Options) {
@@ -50,9 +45,6 @@ func (r *Run) Wire(opts *lint.Options) {
 }
 
 func (r *Run) collect(doc *manifest.Document, namespace string, selected bool, locate func(manifest.Path, bool) lint.Finding) {
-	if !r.on() {
-		return
-	}
 	o := Extract(doc, namespace, func(p manifest.Path, atKey bool) Loc { return LocOf(locate(p, atKey)) })
 	if o == nil {
 		return
