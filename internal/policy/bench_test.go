@@ -2,10 +2,12 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
 	"github.com/podlint/podlint/internal/manifest"
+	"github.com/podlint/podlint/internal/refs"
 )
 
 // benchDocument loads the realistic Deployment the benchmarks evaluate.
@@ -141,4 +143,59 @@ func BenchmarkCheckSmall(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCheckRun measures the end of a run with the rules of the whole run: building the index's
+// input and evaluating those rules, for n workloads each with a Service that selects it and one in
+// ten with a Service whose targetPort names no port (a finding). It reports the time per object.
+func BenchmarkCheckRun(b *testing.B) {
+	ctx := context.Background()
+	e, err := New(ctx, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{100, 2000} {
+		b.Run(fmt.Sprintf("objects=%d", 2*n), func(b *testing.B) {
+			objs := benchRunObjects(n)
+			found := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				var x refs.Index
+				x.Add(objs...)
+				rs, err := e.CheckRun(ctx, x.Input(false))
+				if err != nil {
+					b.Fatal(err)
+				}
+				found = len(rs)
+			}
+			if found != n/10 {
+				b.Fatalf("%d findings, want %d", found, n/10)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*n), "ns/object")
+		})
+	}
+}
+
+// benchRunObjects makes n Deployments and their Services in compact form, as refs.Extract would.
+func benchRunObjects(n int) []*refs.Object {
+	var objs []*refs.Object
+	for i := range n {
+		app := fmt.Sprintf("app-%05d", i)
+		file := fmt.Sprintf("team/%s.yaml", app)
+		target := any("http")
+		if i%10 == 0 {
+			target = "admin" // no container declares it
+		}
+		objs = append(objs,
+			&refs.Object{APIVersion: "apps/v1", Kind: "Deployment", Name: app, Namespace: "default",
+				Labels: map[string]string{"app": app}, At: 0,
+				Pods: []refs.Pod{{Labels: map[string]string{"app": app, "rel": "stable"}, At: 1,
+					Ports: []refs.Port{{Name: "http", Number: 8080, Protocol: "TCP", Container: "main"}}}},
+				Locs: []refs.Loc{{File: file, Line: 4}, {File: file, Line: 11}}},
+			&refs.Object{APIVersion: "v1", Kind: "Service", Name: app, Namespace: "default", At: 0,
+				Selector: &refs.Selector{Field: "spec.selector", MatchLabels: map[string]string{"app": app}, At: 1},
+				Service: &refs.Service{Type: "ClusterIP", Ports: []refs.ServicePort{{Name: "http", Port: 80, Protocol: "TCP", TargetPort: target, At: 2}}},
+				Locs:    []refs.Loc{{File: file, Line: 30}, {File: file, Line: 33}, {File: file, Line: 36}}})
+	}
+	return objs
 }
