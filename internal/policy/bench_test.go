@@ -194,8 +194,8 @@ func benchRunObjects(n int) []*refs.Object {
 				Locs: []refs.Loc{{File: file, Line: 4}, {File: file, Line: 11}}},
 			&refs.Object{APIVersion: "v1", Kind: "Service", Name: app, Namespace: "default", At: 0,
 				Selector: &refs.Selector{Field: "spec.selector", MatchLabels: map[string]string{"app": app}, At: 1},
-				Service: &refs.Service{Type: "ClusterIP", Ports: []refs.ServicePort{{Name: "http", Port: 80, Protocol: "TCP", TargetPort: target, At: 2}}},
-				Locs:    []refs.Loc{{File: file, Line: 30}, {File: file, Line: 33}, {File: file, Line: 36}}})
+				Service:  &refs.Service{Type: "ClusterIP", Ports: []refs.ServicePort{{Name: "http", Port: 80, Protocol: "TCP", TargetPort: target, At: 2}}},
+				Locs:     []refs.Loc{{File: file, Line: 30}, {File: file, Line: 33}, {File: file, Line: 36}}})
 	}
 	return objs
 }
