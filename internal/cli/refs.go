@@ -36,25 +36,11 @@ func wireRun(env *Env, opts *lint.Options, policies *pendingEngine, paths []stri
 			e, _, err := policies.wait()
 			return err == nil && !e.UserRunRules()
 		},
-		// --disable (or the configuration) turning every rule of the whole run off spares the
-		// run its index
+		// --disable (or the configuration) turning every rule of the whole run off leaves the
+		// engine without their query, and spares the run its index
 		Active: func() bool {
 			e, _, err := policies.wait()
-			if err != nil {
-				return false
-			}
-			for _, r := range e.Rules() {
-				if r.Scope != policy.ScopeRun {
-					continue
-				}
-				if opts.Rule == nil {
-					return true
-				}
-				if _, on := opts.Rule(r.ID, lint.Warning); on {
-					return true
-				}
-			}
-			return false
+			return err == nil && e.RunRules()
 		},
 	}
 	if !noRepository {

@@ -353,16 +353,7 @@ func suppressAcross(findings []Finding, mayMatch func(file string) bool, check [
 			order = append(order, name)
 		}
 	}
-	active := func(id string) bool {
-		if opts.AcrossRule == nil || !opts.AcrossRule(id) {
-			return false
-		}
-		if opts.Rule == nil {
-			return true
-		}
-		_, on := opts.Rule(id, Warning)
-		return on
-	}
+	active := func(id string) bool { return opts.AcrossRule != nil && opts.AcrossRule(id) && ruleOn(opts, id) }
 	for _, name := range order {
 		fs := byFile[name]
 		if !mayMatch(name) {
@@ -584,12 +575,17 @@ func activeRule(opts *Options) func(id string) bool {
 		if opts.AcrossRule != nil && opts.AcrossRule(id) {
 			return false // judged after the run (suppressAcross)
 		}
-		if opts.Rule == nil {
-			return true
-		}
-		_, on := opts.Rule(id, Warning)
-		return on
+		return ruleOn(opts, id)
 	}
+}
+
+// ruleOn says whether the configuration leaves rule id on.
+func ruleOn(opts *Options, id string) bool {
+	if opts.Rule == nil {
+		return true
+	}
+	_, on := opts.Rule(id, Warning)
+	return on
 }
 
 // suppressPlaced matches the findings of rendered text against the suppression comments of the

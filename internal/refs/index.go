@@ -82,7 +82,6 @@ func (x *Index) Input(all bool) *ast.Term {
 	}
 	id := make([]int, n)
 	x.placed, x.starts = x.placed[:0], x.starts[:0]
-	base := make([]int, n)
 	var kept []int
 	at := 0
 	for i, o := range x.objects {
@@ -92,11 +91,10 @@ func (x *Index) Input(all bool) *ast.Term {
 		}
 		id[i] = len(kept)
 		kept = append(kept, i)
-		base[i] = at
 		x.placed, x.starts = append(x.placed, o), append(x.starts, at)
 		at += len(o.Locs)
 	}
-	b := termBuilder{objects: x.objects, id: id, base: base, sel: sel, refs: refs}
+	b := termBuilder{objects: x.objects, id: id, starts: x.starts, sel: sel, refs: refs}
 	objs := make([]*ast.Term, len(kept))
 	// The objects' terms are independent of each other: on a large run, build them on every core.
 	workers := min(runtime.GOMAXPROCS(0), len(kept)/2000+1)
@@ -126,7 +124,7 @@ type matches struct{ selected, elsewhere []int }
 type termBuilder struct {
 	objects []*Object
 	id      []int // an object's id in Input, or -1 when it is not there
-	base    []int // the at of an object's first Loc
+	starts  []int // by id, the at of an object's first Loc
 	sel     []matches
 	refs    [][]matches
 }
@@ -141,7 +139,7 @@ func (tb *termBuilder) ids(old []int) *ast.Term {
 
 func (tb *termBuilder) object(i int) *ast.Term {
 	o := tb.objects[i]
-	b := tb.base[i]
+	b := tb.starts[tb.id[i]]
 	loc := o.Locs[o.At]
 	pods := make([]*ast.Term, len(o.Pods))
 	for j, p := range o.Pods {
